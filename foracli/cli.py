@@ -1,0 +1,156 @@
+"""The command line: parse, call the core, pick a renderer, map errors to exit codes."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Annotated, TextIO
+
+import typer
+
+from foracli import __version__, query
+from foracli.errors import ExitCode, ForacliError
+from foracli.loader import load_knowledge_base
+from foracli.output import Color, Format, plan_output
+
+app = typer.Typer(
+    name="foracli",
+    help=(
+        "A sourced terminal reference on foraminotomy: the endoscopic operation, "
+        "open surgery and the other choices. General information, not medical advice."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+FormatOption = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="Output format; auto is rich on a terminal and plain text in a pipe.",
+    ),
+]
+ColorOption = Annotated[
+    Color,
+    typer.Option(
+        "--color",
+        case_sensitive=False,
+        help="Colour: auto honours NO_COLOR, FORCE_COLOR and TERM=dumb.",
+    ),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"foracli {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """foracli: endoscopic and open foraminotomy explained, with sources."""
+
+
+@app.command()
+def explain(
+    procedure: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Procedure id, name or alias (default: endoscopic).", show_default=False
+        ),
+    ] = None,
+    section: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--section",
+            "-s",
+            help="Show only this section (repeatable, in the order given).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOption = Format.AUTO,
+    color: ColorOption = Color.AUTO,
+) -> None:
+    """Explain a procedure section by section, with its sources.
+
+    Example: foracli explain open -s steps -s recovery
+    """
+    name = " ".join(procedure) if procedure else query.DEFAULT_PROCEDURE
+    try:
+        view = query.explain(load_knowledge_base(), name, section or ())
+    except ForacliError as error:
+        _fail(error)
+    _emit("explanation", view, fmt, color)
+
+
+@app.command()
+def compare(
+    procedures: Annotated[
+        list[str],
+        typer.Argument(help="Two or more procedure ids, names or aliases.", show_default=False),
+    ],
+    fmt: FormatOption = Format.AUTO,
+    color: ColorOption = Color.AUTO,
+) -> None:
+    """Compare procedures side by side, one row per aspect, with sources.
+
+    Example: foracli compare open endoscopic
+    """
+    if len(procedures) < 2:
+        raise typer.BadParameter("give at least two procedures", param_hint="PROCEDURES")
+    try:
+        view = query.compare(load_knowledge_base(), procedures)
+    except ForacliError as error:
+        _fail(error)
+    _emit("comparison", view, fmt, color)
+
+
+def _fail(error: ForacliError) -> typer.Exit:
+    for line in error.lines():
+        sys.stderr.write(f"foracli: {line}\n")
+    raise typer.Exit(code=int(error.exit_code))
+
+
+def _emit(kind: str, view: object, fmt: Format, color: Color) -> None:
+    """Render *view* to stdout with the renderer the flags and terminal call for."""
+    out: TextIO = sys.stdout
+    plan = plan_output(fmt, color, isatty=out.isatty(), env=os.environ)
+    if plan.format is Format.RICH:
+        from foracli.render import terminal
+
+        console = terminal.make_console(out, plan.terminal)
+        getattr(terminal, f"render_{kind}")(view, console)
+        return
+    # Imported on demand: each path pays only for the renderer it uses.
+    module = {Format.JSON: "jsonout", Format.MARKDOWN: "markdown"}.get(plan.format, "plain")
+    renderer = importlib.import_module(f"foracli.render.{module}")
+    getattr(renderer, f"render_{kind}")(view, out)
+
+
+def main() -> None:
+    """Console-script entry point: run the app and end quietly on a closed pipe."""
+    code: int | str | None = ExitCode.OK
+    try:
+        try:
+            app()
+        except SystemExit as done:
+            code = done.code
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python docs, "Note on SIGPIPE": point stdout at devnull so the
+        # interpreter's final flush cannot fail again, then exit non-zero.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = 1  # the exit status the Python docs suggest for EPIPE
+    sys.exit(code)

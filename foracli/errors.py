@@ -1,0 +1,75 @@
+"""Domain errors and the exit codes they map to (named once, here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit statuses, documented in the README."""
+
+    OK = 0
+    NOT_FOUND = 1
+    USAGE = 2  # Typer/Click's own; never raised by foracli code
+    INVALID_KB = 3
+
+
+class ForacliError(Exception):
+    """Base of every expected error; the CLI prints it as one line."""
+
+    exit_code = ExitCode.NOT_FOUND
+
+    def lines(self) -> list[str]:
+        """What to print on stderr, one item per line."""
+        return [str(self)]
+
+
+class NotFoundError(ForacliError):
+    """A name the user typed matches nothing; carries close matches."""
+
+    exit_code = ExitCode.NOT_FOUND
+
+    def __init__(self, kind: str, name: str, suggestions: list[str]) -> None:
+        self.kind = kind
+        self.name = name
+        self.suggestions = suggestions
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        message = f"unknown {self.kind} '{self.name}'"
+        if self.suggestions:
+            quoted = " or ".join(f"'{s}'" for s in self.suggestions)
+            return f"{message}; did you mean {quoted}?"
+        return message
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a knowledge-base file, at a place in it."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+class KnowledgeBaseError(ForacliError):
+    """The knowledge base failed validation; holds every problem found."""
+
+    exit_code = ExitCode.INVALID_KB
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(str(problems[0]) if problems else "invalid knowledge base")
+
+    def lines(self) -> list[str]:
+        """The first problem, and a count of the rest so one line stays one line."""
+        first = str(self.problems[0])
+        rest = len(self.problems) - 1
+        if rest:
+            first += f" (and {rest} more problem{'s' if rest > 1 else ''})"
+        return [first]

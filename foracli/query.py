@@ -1,0 +1,168 @@
+"""Questions asked of the knowledge base: name resolution, section picks, comparisons.
+
+Knows nothing about output. Every name a user types is resolved here, once,
+with the same rules: ids, names and aliases, any case, hyphens or spaces.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from foracli.errors import NotFoundError
+from foracli.model import (
+    ASPECTS,
+    SECTIONS,
+    AspectSpec,
+    AspectValue,
+    Comparison,
+    KnowledgeBase,
+    Procedure,
+    Section,
+    Source,
+)
+from foracli.text import normalise_name
+
+DEFAULT_PROCEDURE = "endoscopic-foraminotomy"
+
+
+def _suggest(name: str, names: dict[str, str], limit: int = 3) -> list[str]:
+    """Display names of the closest matches to *name* (normalised keys -> display)."""
+    key = normalise_name(name)
+    close = difflib.get_close_matches(key, list(names), n=limit * 3, cutoff=0.6)
+    # Also offer names that contain what was typed ("endo" -> "endoscopic").
+    if len(key) >= 3:
+        close += [n for n in names if key in n and n not in close]
+    result: list[str] = []
+    for match in close:
+        display = names[match]
+        if display not in result:
+            result.append(display)
+    return result[:limit]
+
+
+def procedure_names(kb: KnowledgeBase) -> dict[str, str]:
+    """Every accepted name of every procedure, normalised, mapped to its id."""
+    names: dict[str, str] = {}
+    for proc in kb.procedures.values():
+        for name in (proc.id, proc.name, *proc.aliases):
+            names.setdefault(normalise_name(name), proc.id)
+    # An id always wins over another procedure's alias.
+    names.update({normalise_name(pid): pid for pid in kb.procedures})
+    return names
+
+
+def resolve_procedure(kb: KnowledgeBase, name: str) -> Procedure:
+    """The procedure *name* refers to, or NotFoundError with close matches."""
+    names = procedure_names(kb)
+    pid = names.get(normalise_name(name))
+    if pid is not None:
+        return kb.procedures[pid]
+    display = {key: key for key in names}
+    raise NotFoundError("procedure", name, _suggest(name, display))
+
+
+def resolve_section(key: str) -> str:
+    """The section key *key* names (key, title or alias), or NotFoundError."""
+    names: dict[str, str] = {}
+    for spec in SECTIONS:
+        for alias in (spec.key, spec.title, *spec.aliases):
+            names.setdefault(normalise_name(alias), spec.key)
+    found = names.get(normalise_name(key))
+    if found is not None:
+        return found
+    return _raise_unknown_section(key, names)
+
+
+def _raise_unknown_section(key: str, names: dict[str, str]) -> str:
+    display = {alias: names[alias] for alias in names}
+    raise NotFoundError("section", key, _suggest(key, display))
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What `explain` shows: one procedure, the chosen sections, and its sources."""
+
+    procedure: Procedure
+    sections: tuple[Section, ...]
+    sources: tuple[Source, ...]
+    complete: bool
+
+
+def explain(kb: KnowledgeBase, name: str, sections: Sequence[str] = ()) -> Explanation:
+    """Resolve *name* and pick *sections* (all, in the fixed order, when empty)."""
+    proc = resolve_procedure(kb, name)
+    if not sections:
+        chosen = proc.sections
+    else:
+        keys = list(dict.fromkeys(resolve_section(s) for s in sections))
+        chosen = tuple(sec for key in keys if (sec := proc.section(key)) is not None)
+        missing = [key for key in keys if proc.section(key) is None]
+        if missing:
+            raise NotFoundError(f"section for {proc.id}", missing[0], [])
+    cited = _cited(sec.points for sec in chosen)
+    sources = tuple(kb.sources[sid] for sid in cited)
+    return Explanation(proc, chosen, sources, complete=not sections)
+
+
+def _cited(groups: Iterable[Iterable[object]]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for group in groups:
+        for item in group:
+            seen.update(dict.fromkeys(getattr(item, "sources", ())))
+    return tuple(seen)
+
+
+@dataclass(frozen=True)
+class HeadToHead:
+    """A finding from studies that compared *subject* with another shown procedure."""
+
+    subject: Procedure
+    finding: Comparison
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The sources behind the finding."""
+        return self.finding.sources
+
+
+@dataclass(frozen=True)
+class Row:
+    """One aspect across the compared procedures, plus any head-to-head finding."""
+
+    spec: AspectSpec
+    values: tuple[AspectValue | None, ...]
+    head_to_head: tuple[HeadToHead, ...]
+
+
+@dataclass(frozen=True)
+class ComparisonView:
+    """What `compare` shows: procedures as columns, aspects as rows."""
+
+    procedures: tuple[Procedure, ...]
+    rows: tuple[Row, ...]
+    sources: tuple[Source, ...]
+
+
+def compare(kb: KnowledgeBase, names: Sequence[str]) -> ComparisonView:
+    """Resolve two or more *names* and line them up on the fixed aspects."""
+    procs: list[Procedure] = []
+    for name in names:
+        proc = resolve_procedure(kb, name)
+        if proc not in procs:
+            procs.append(proc)
+    rows = []
+    for spec in ASPECTS:
+        values = tuple(p.aspects.get(spec.key) for p in procs)
+        shown = {p.id for p in procs}
+        found = tuple(
+            HeadToHead(p, c)
+            for p in procs
+            for c in p.comparisons
+            if c.aspect == spec.key and c.other in shown
+        )
+        rows.append(Row(spec, values, found))
+    cited = _cited([*(r.head_to_head for r in rows), *([v for v in r.values if v] for r in rows)])
+    sources = tuple(kb.sources[sid] for sid in cited)
+    return ComparisonView(tuple(procs), tuple(rows), sources)

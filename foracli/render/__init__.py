@@ -1,0 +1,1 @@
+"""Renderers: plain text, Markdown, JSON and Rich (terminal). They do no other I/O."""

@@ -1,0 +1,133 @@
+"""JSON output: a versioned contract for scripts, written with json.dumps.
+
+Changes are additive only; bump SCHEMA_VERSION for anything else.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from foracli.model import AspectValue, Point, Procedure, Source
+from foracli.query import ComparisonView, Explanation
+from foracli.render.common import DISCLAIMER, format_amount
+
+SCHEMA_VERSION = 1
+
+
+def _procedure(proc: Procedure) -> dict[str, Any]:
+    return {
+        "id": proc.id,
+        "name": proc.name,
+        "aliases": list(proc.aliases),
+        "approach": proc.approach.value,
+        "regions": [r.value for r in proc.regions],
+        "summary": proc.summary,
+        "reviewed": proc.reviewed.isoformat(),
+        "next_review": proc.next_review.isoformat(),
+    }
+
+
+def _point(point: Point) -> dict[str, Any]:
+    return {
+        "text": point.text,
+        "label": point.label,
+        "sources": list(point.sources),
+        "certainty": point.certainty.value if point.certainty else None,
+    }
+
+
+def _value(value: AspectValue | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    return {
+        "display": format_amount(value),
+        "low": value.low,
+        "high": value.high,
+        "unit": value.unit,
+        "text": value.text,
+        "note": value.note,
+        "sources": list(value.sources),
+        "certainty": value.certainty.value if value.certainty else None,
+    }
+
+
+def _source(source: Source) -> dict[str, Any]:
+    return {
+        "id": source.id,
+        "authors": source.authors,
+        "year": source.year,
+        "title": source.title,
+        "journal": source.journal,
+        "doi": source.doi,
+        "pmid": source.pmid,
+        "url": source.url,
+        "type": source.type.value,
+        "level": source.level,
+        "note": source.note,
+        "citation": source.citation(),
+    }
+
+
+def _dump(document: dict[str, Any], out: TextIO) -> None:
+    out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+def render_explanation(view: Explanation, out: TextIO) -> None:
+    """Write one procedure page as a JSON document to *out*."""
+    _dump(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "kind": "explanation",
+            "procedure": _procedure(view.procedure),
+            "sections": [
+                {
+                    "key": section.key,
+                    "title": section.spec.title,
+                    "points": [_point(p) for p in section.points],
+                }
+                for section in view.sections
+            ],
+            "sources": [_source(s) for s in view.sources],
+            "disclaimer": DISCLAIMER,
+        },
+        out,
+    )
+
+
+def render_comparison(view: ComparisonView, out: TextIO) -> None:
+    """Write a comparison as a JSON document to *out*."""
+    _dump(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "kind": "comparison",
+            "procedures": [_procedure(p) for p in view.procedures],
+            "rows": [
+                {
+                    "aspect": row.spec.key,
+                    "label": row.spec.label,
+                    "unit": row.spec.unit,
+                    "values": {
+                        p.id: _value(v) for p, v in zip(view.procedures, row.values, strict=True)
+                    },
+                    "head_to_head": [
+                        {
+                            "procedure": m.subject.id,
+                            "other": m.finding.other,
+                            "finding": m.finding.finding.value,
+                            "text": m.finding.text,
+                            "sources": list(m.finding.sources),
+                            "certainty": (
+                                m.finding.certainty.value if m.finding.certainty else None
+                            ),
+                        }
+                        for m in row.head_to_head
+                    ],
+                }
+                for row in view.rows
+            ],
+            "sources": [_source(s) for s in view.sources],
+            "disclaimer": DISCLAIMER,
+        },
+        out,
+    )

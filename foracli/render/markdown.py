@@ -1,0 +1,105 @@
+"""CommonMark output: headings, lists, a pipe table for compare, footnote-style sources."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TextIO
+
+from foracli.model import NO_GOOD_DATA, SECTIONS_BY_KEY, Procedure, Source
+from foracli.query import ComparisonView, Explanation
+from foracli.render.common import (
+    DISCLAIMER,
+    EMERGENCY,
+    Citations,
+    certainty_sentence,
+    finding_phrase,
+    format_amount,
+    join_nonempty,
+    review_line,
+    source_line,
+)
+
+_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
+_BLOCK_START = re.compile(r"^(#{1,6}(?=\s|$)|>|[+-](?=\s|$)|\d+[.)](?=\s|$))")
+
+
+def escape(text: str) -> str:
+    """Make knowledge-base text literal in CommonMark (data is never markup)."""
+    text = _INLINE.sub(r"\\\1", text)
+    return _BLOCK_START.sub(lambda m: "\\" + m.group(1), text)
+
+
+def _notes(ids: Iterable[str], citations: Citations) -> str:
+    return "".join(f"[^{n}]" for n in citations.marks(ids))
+
+
+def render_explanation(view: Explanation, out: TextIO) -> None:
+    """Write one procedure page as Markdown to *out*."""
+    citations = Citations.of(view.sources)
+    proc = view.procedure
+    lines = [f"# {escape(proc.name)}", "", escape(proc.summary)]
+    for section in view.sections:
+        spec = SECTIONS_BY_KEY[section.key]
+        lines += ["", f"## {escape(spec.title)}", ""]
+        for n, point in enumerate(section.points, start=1):
+            bullet = f"{n}." if spec.numbered else "-"
+            label = f"**{escape(point.label)}:** " if point.label else ""
+            body = join_nonempty(
+                label + escape(point.text),
+                f"*{certainty_sentence(point)}*" if point.certainty else "",
+                _notes(point.sources, citations),
+            )
+            lines.append(f"{bullet} {body}")
+    lines += _footer(view.sources, citations, [proc])
+    out.write("\n".join(lines) + "\n")
+
+
+def render_comparison(view: ComparisonView, out: TextIO) -> None:
+    """Write a comparison as Markdown: a pipe table, then head-to-head findings."""
+    citations = Citations.of(view.sources)
+    names = [escape(p.name) for p in view.procedures]
+    lines = [f"# {' vs '.join(names)}", ""]
+    lines.append("| Aspect | " + " | ".join(names) + " |")
+    lines.append("|---" * (len(names) + 1) + "|")
+    for row in view.rows:
+        cells = []
+        for value in row.values:
+            if value is None:
+                cells.append(NO_GOOD_DATA)
+                continue
+            cells.append(
+                join_nonempty(
+                    escape(format_amount(value)) + ".",
+                    escape(value.note or ""),
+                    _notes(value.sources, citations),
+                )
+            )
+        lines.append(f"| {escape(row.spec.label)} | " + " | ".join(cells) + " |")
+    findings = [(row, match) for row in view.rows for match in row.head_to_head]
+    if findings:
+        lines += ["", "## What studies comparing them found", ""]
+        for row, match in findings:
+            found = match.finding
+            verdict = escape(finding_phrase(found, match.subject))
+            lines.append(
+                f"- **{escape(row.spec.label)}:** "
+                + join_nonempty(
+                    f"{verdict}.",
+                    escape(found.text),
+                    f"*{certainty_sentence(found)}*" if found.certainty else "",
+                    _notes(found.sources, citations),
+                )
+            )
+    lines += _footer(view.sources, citations, view.procedures)
+    out.write("\n".join(lines) + "\n")
+
+
+def _footer(
+    sources: Iterable[Source], citations: Citations, procs: Iterable[Procedure]
+) -> list[str]:
+    lines = ["", "## Sources"]
+    for source in sources:
+        lines += ["", f"[^{citations.numbers[source.id]}]: {escape(source_line(source))}"]
+    lines += ["", "---", "", escape(review_line(procs)), "", f"*{DISCLAIMER} {EMERGENCY}*"]
+    return lines

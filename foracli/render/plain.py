@@ -1,0 +1,82 @@
+"""Plain UTF-8 text for pipes: one heading line per section, one line per point.
+
+No escape codes, no box drawing and no hard wrapping, so grep, wc and less see
+stable lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TextIO
+
+from foracli.model import NO_GOOD_DATA, SECTIONS_BY_KEY, Procedure, Source
+from foracli.query import ComparisonView, Explanation
+from foracli.render.common import (
+    DISCLAIMER,
+    EMERGENCY,
+    Citations,
+    certainty_sentence,
+    finding_phrase,
+    format_amount,
+    join_nonempty,
+    point_parts,
+    review_line,
+    source_line,
+)
+
+
+def render_explanation(view: Explanation, out: TextIO) -> None:
+    """Write one procedure page as plain text to *out*."""
+    citations = Citations.of(view.sources)
+    lines = [view.procedure.name, view.procedure.summary]
+    for section in view.sections:
+        spec = SECTIONS_BY_KEY[section.key]
+        lines += ["", spec.title]
+        for n, point in enumerate(section.points, start=1):
+            bullet = f"{n}. " if spec.numbered else "- "
+            label, text, sure, refs = point_parts(point, citations)
+            lines.append(bullet + join_nonempty(label + text, sure, refs))
+    lines += _footer(view.sources, citations, [view.procedure])
+    out.write("\n".join(lines) + "\n")
+
+
+def render_comparison(view: ComparisonView, out: TextIO) -> None:
+    """Write a comparison as plain text: one block per aspect, one line per procedure."""
+    citations = Citations.of(view.sources)
+    lines = [" vs ".join(p.name for p in view.procedures)]
+    for row in view.rows:
+        lines += ["", row.spec.label]
+        for proc, value in zip(view.procedures, row.values, strict=True):
+            if value is None:
+                lines.append(f"- {proc.name}: {NO_GOOD_DATA}.")
+                continue
+            cell = join_nonempty(
+                format_amount(value) + ".",
+                value.note or "",
+                certainty_sentence(value),
+                citations.bracket(value.sources),
+            )
+            lines.append(f"- {proc.name}: {cell}")
+        for match in row.head_to_head:
+            found = match.finding
+            verdict = finding_phrase(found, match.subject)
+            lines.append(
+                "- Head-to-head: "
+                + join_nonempty(
+                    f"{verdict}.",
+                    found.text,
+                    certainty_sentence(found),
+                    citations.bracket(found.sources),
+                )
+            )
+    lines += _footer(view.sources, citations, view.procedures)
+    out.write("\n".join(lines) + "\n")
+
+
+def _footer(
+    sources: Iterable[Source], citations: Citations, procs: Iterable[Procedure]
+) -> list[str]:
+    lines = ["", "Sources"]
+    lines += [f"[{citations.numbers[s.id]}] {source_line(s)}" for s in sources]
+    lines += ["", review_line(procs), DISCLAIMER, EMERGENCY]
+    return lines

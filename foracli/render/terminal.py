@@ -1,0 +1,216 @@
+"""Rich panels and tables for a terminal. The only module that imports Rich.
+
+Every piece of knowledge-base text goes in as a `Text` object, never as a
+markup string, so `[bold]` or `:pill:` in the data print literally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TextIO
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from foracli.model import NO_GOOD_DATA, SECTIONS_BY_KEY, Procedure, Source
+from foracli.output import TerminalSettings
+from foracli.query import ComparisonView, Explanation
+from foracli.render.common import (
+    DISCLAIMER,
+    EMERGENCY,
+    Citations,
+    certainty_sentence,
+    finding_phrase,
+    format_amount,
+    review_line,
+    source_line,
+)
+
+SECTION_STYLES = {
+    "benefits": "green",
+    "risks": "red",
+    "red-flags": "bold red",
+    "key-points": "magenta",
+}
+
+
+def make_console(file: TextIO, settings: TerminalSettings) -> Console:
+    """A console that never interprets data as markup, emoji or highlights."""
+    console = Console(
+        file=file,
+        force_terminal=settings.force_terminal,
+        no_color=settings.no_color,
+        color_system=None if settings.plain_styles else "auto",
+        width=settings.width,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        soft_wrap=False,
+    )
+    if settings.force_terminal and console.color_system is None and not settings.plain_styles:
+        # `--color always` under TERM=dumb: Rich detects no colours; insist on basic ones.
+        console = Console(
+            file=file,
+            force_terminal=True,
+            no_color=settings.no_color,
+            color_system="standard",
+            width=settings.width,
+            markup=False,
+            emoji=False,
+            highlight=False,
+        )
+    return console
+
+
+def _refs(ids: Iterable[str], citations: Citations) -> str:
+    return citations.bracket(ids)
+
+
+def _bullets(rows: Sequence[tuple[str, Text]]) -> Table:
+    """A list with a hanging indent: wrapped lines line up under the text."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_column(overflow="fold")
+    for mark, text in rows:
+        grid.add_row(mark, text)
+    return grid
+
+
+def _point_text(label: str | None, text: str, sure: str, refs: str) -> Text:
+    out = Text()
+    if label:
+        out.append(f"{label}: ", style="bold")
+    out.append(text)
+    if sure:
+        out.append(f" {sure}", style="italic")
+    if refs:
+        out.append(f" {refs}", style="dim")
+    return out
+
+
+def render_explanation(view: Explanation, console: Console) -> None:
+    """Print one procedure page as a header and one panel per section."""
+    citations = Citations.of(view.sources)
+    proc = view.procedure
+    parts: list[RenderableType] = [
+        Panel(
+            Group(Text(proc.name, style="bold cyan"), Text(proc.summary)),
+            box=box.HEAVY,
+            border_style="cyan",
+        )
+    ]
+    for section in view.sections:
+        spec = SECTIONS_BY_KEY[section.key]
+        style = SECTION_STYLES.get(section.key, "blue")
+        rows = [
+            (
+                f"{n}." if spec.numbered else "•",
+                _point_text(
+                    point.label,
+                    point.text,
+                    certainty_sentence(point),
+                    _refs(point.sources, citations),
+                ),
+            )
+            for n, point in enumerate(section.points, start=1)
+        ]
+        parts.append(
+            Panel(
+                _bullets(rows),
+                title=Text(f" {spec.title} ", style=f"bold {style}"),
+                title_align="left",
+                border_style=style,
+                box=box.ROUNDED,
+            )
+        )
+    parts += _footer(view.sources, citations, [proc])
+    _print(console, parts)
+
+
+def render_comparison(view: ComparisonView, console: Console) -> None:
+    """Print a comparison as a table, then what head-to-head studies found."""
+    citations = Citations.of(view.sources)
+    table = Table(
+        title=Text(" vs ".join(p.name for p in view.procedures), style="bold cyan"),
+        box=box.ROUNDED,
+        show_lines=True,
+        header_style="bold",
+        expand=True,
+    )
+    table.add_column("", style="bold", overflow="fold", ratio=2)
+    for proc in view.procedures:
+        table.add_column(Text(proc.name), overflow="fold", ratio=3)
+    for row in view.rows:
+        label = Text(row.spec.label, style="bold")
+        for match in row.head_to_head:
+            verdict = finding_phrase(match.finding, match.subject)
+            label.append(f"\nHead-to-head: {verdict}", style="italic yellow")
+        cells: list[RenderableType] = [label]
+        for value in row.values:
+            if value is None:
+                cells.append(Text(NO_GOOD_DATA, style="dim italic"))
+                continue
+            cell = Text(format_amount(value), style="bold")
+            if value.note:
+                cell.append(f"\n{value.note}")
+            sure = certainty_sentence(value)
+            if sure:
+                cell.append(f" {sure}", style="italic")
+            cell.append(f" {_refs(value.sources, citations)}", style="dim")
+            cells.append(cell)
+        table.add_row(*cells)
+    parts: list[RenderableType] = [table]
+    findings = [(row, match) for row in view.rows for match in row.head_to_head]
+    if findings:
+        rows = []
+        for row, match in findings:
+            found = match.finding
+            text = Text(f"{row.spec.label}: ", style="bold")
+            text.append(finding_phrase(found, match.subject) + ". ", style="yellow")
+            text.append(found.text)
+            sure = certainty_sentence(found)
+            if sure:
+                text.append(f" {sure}", style="italic")
+            text.append(f" {_refs(found.sources, citations)}", style="dim")
+            rows.append(("•", text))
+        parts.append(
+            Panel(
+                _bullets(rows),
+                title=Text(" What studies comparing them found ", style="bold yellow"),
+                title_align="left",
+                border_style="yellow",
+                box=box.ROUNDED,
+            )
+        )
+    parts += _footer(view.sources, citations, view.procedures)
+    _print(console, parts)
+
+
+def _print(console: Console, parts: Sequence[RenderableType]) -> None:
+    # One print per part: print(*parts) would join adjacent Text with spaces.
+    for part in parts:
+        console.print(part)
+
+
+def _footer(
+    sources: Sequence[Source], citations: Citations, procs: Iterable[Procedure]
+) -> list[RenderableType]:
+    rows = [(f"[{citations.numbers[s.id]}]", Text(source_line(s))) for s in sources]
+    parts: list[RenderableType] = []
+    if rows:
+        parts.append(
+            Panel(
+                _bullets(rows),
+                title=Text(" Sources ", style="bold"),
+                title_align="left",
+                border_style="dim",
+                box=box.ROUNDED,
+                style="dim",
+            )
+        )
+    parts.append(Text(review_line(procs), style="dim"))
+    parts.append(Text(f"{DISCLAIMER} {EMERGENCY}", style="bold yellow"))
+    return parts

@@ -1,0 +1,39 @@
+"""Small text helpers shared by the loader, the query layer and the renderers."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Bidirectional overrides and isolates can make text display in a different
+# order from how it reads (the "Trojan Source" trick); show them, never apply them.
+_BIDI = {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"}
+
+
+def _visible(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}"
+
+
+def clean_text(value: str) -> str:
+    """Collapse whitespace to single spaces and make control characters visible.
+
+    Knowledge-base text is data: an ESC, a C1 control or a bidi override must
+    never reach a terminal raw, in any output format.
+    """
+    out: list[str] = []
+    for ch in " ".join(value.split()):
+        if ch in _BIDI or (unicodedata.category(ch) == "Cc"):
+            out.append(_visible(ch))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def normalise_name(value: str) -> str:
+    """The form names are matched in: case-folded, accents dropped, words joined by '-'."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    words = "".join(ch if ch.isalnum() else " " for ch in plain).split()
+    return "-".join(words)

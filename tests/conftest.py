@@ -1,0 +1,63 @@
+"""Shared fixtures: the CLI runner and the knowledge bases tests read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from foracli.loader import load_knowledge_base, shipped_data_dir
+from foracli.model import KnowledgeBase
+
+DATA = Path(__file__).parent / "data"
+FIXTURE_KB = DATA / "kb"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """A Typer runner that keeps stdout and stderr apart."""
+    return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def fixture_kb() -> KnowledgeBase:
+    """The tiny two-procedure knowledge base in tests/data/kb."""
+    return load_knowledge_base(FIXTURE_KB)
+
+
+@pytest.fixture(scope="session")
+def shipped_kb() -> KnowledgeBase:
+    """The knowledge base foracli ships."""
+    return load_knowledge_base(shipped_data_dir())
+
+
+def write_kb(root: Path, procedure: str, sources: str | None = None) -> Path:
+    """Make a one-procedure knowledge base under *root* from YAML text."""
+    (root / "procedures").mkdir(parents=True, exist_ok=True)
+    (root / "procedures" / "p.yaml").write_text(procedure, encoding="utf-8")
+    (root / "sources.yaml").write_text(sources or SOURCES, encoding="utf-8")
+    return root
+
+
+SOURCES = """\
+sources:
+  s-2020:
+    title: A study
+    url: https://example.org/s
+    type: cohort
+    level: 3
+"""
+
+PROCEDURE = """\
+id: p
+name: P
+summary: A procedure.
+approach: open
+regions: [lumbar]
+reviewed: 2026-01-01
+next_review: 2028-01-01
+sections:
+  what:
+    - Plain words.
+"""
