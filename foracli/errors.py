@@ -44,6 +44,17 @@ class NotFoundError(ForacliError):
         return message
 
 
+class MissingSectionError(NotFoundError):
+    """A real section that this procedure does not have."""
+
+    def __init__(self, procedure: str, section: str) -> None:
+        self.procedure = procedure
+        super().__init__("section", section, [])
+
+    def _message(self) -> str:
+        return f"procedure '{self.procedure}' has no section '{self.name}'"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a knowledge-base file, at a place in it."""

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Certainty(str, Enum):
+class Certainty(StrEnum):
     """How sure the evidence lets us be (GRADE levels, in plain words)."""
 
     HIGH = "high"
@@ -32,7 +32,7 @@ CERTAINTY_PHRASES = {
 }
 
 
-class Approach(str, Enum):
+class Approach(StrEnum):
     """How the surgeon reaches the nerve (or not at all)."""
 
     ENDOSCOPIC = "endoscopic"
@@ -43,14 +43,14 @@ class Approach(str, Enum):
     NON_SURGICAL = "non-surgical"
 
 
-class Region(str, Enum):
+class Region(StrEnum):
     """Part of the spine."""
 
     CERVICAL = "cervical"
     LUMBAR = "lumbar"
 
 
-class Finding(str, Enum):
+class Finding(StrEnum):
     """What head-to-head studies found for one procedure against another."""
 
     LOWER = "lower"
@@ -73,7 +73,7 @@ FINDING_PHRASES = {
 }
 
 
-class StudyType(str, Enum):
+class StudyType(StrEnum):
     """The kind of publication behind a source."""
 
     META_ANALYSIS = "meta-analysis"
@@ -172,6 +172,7 @@ ASPECTS: tuple[AspectSpec, ...] = (
     AspectSpec("hospital-stay", "Hospital stay", "days"),
     AspectSpec("return-to-activity", "Back to normal activity", "weeks"),
     AspectSpec("return-to-work", "Back to work", "weeks"),
+    AspectSpec("pain-relief", "Relief of arm or leg pain", None),
     AspectSpec("complications", "Complications (any)", "in 100"),
     AspectSpec("main-risks", "Main risks", None),
     AspectSpec("reoperation", "Another operation later", "in 100"),
@@ -181,6 +182,11 @@ ASPECT_KEYS = tuple(spec.key for spec in ASPECTS)
 ASPECTS_BY_KEY = {spec.key: spec for spec in ASPECTS}
 
 NO_GOOD_DATA = "no good data"
+
+
+def end_sentence(text: str) -> str:
+    """*text* with a full stop added unless it already ends a sentence."""
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 @dataclass(frozen=True)
@@ -285,7 +291,7 @@ class Source:
     def citation(self) -> str:
         """A one-line, plain citation with DOI/PMID where known."""
         parts = [p for p in (self.authors, self.title, self.journal) if p]
-        text = ". ".join(p.rstrip(".") for p in parts) + "."
+        text = " ".join(end_sentence(p) for p in parts)
         if self.year and (not self.journal or str(self.year) not in self.journal):
             text += f" {self.year}."
         ids = []

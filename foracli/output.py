@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """Output formats accepted by `--format`."""
 
     AUTO = "auto"
@@ -20,7 +20,7 @@ class Format(str, Enum):
     JSON = "json"
 
 
-class Color(str, Enum):
+class Color(StrEnum):
     """Colour modes accepted by `--color`."""
 
     AUTO = "auto"

@@ -10,7 +10,7 @@ import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from foracli.errors import NotFoundError
+from foracli.errors import MissingSectionError, NotFoundError
 from foracli.model import (
     ASPECTS,
     SECTIONS,
@@ -27,19 +27,23 @@ from foracli.text import normalise_name
 DEFAULT_PROCEDURE = "endoscopic-foraminotomy"
 
 
-def _suggest(name: str, names: dict[str, str], limit: int = 3) -> list[str]:
-    """Display names of the closest matches to *name* (normalised keys -> display)."""
+def _suggest(
+    name: str, names: dict[str, str], limit: int = 3, *, show_target: bool = False
+) -> list[str]:
+    """The closest accepted names to *name*, at most one per target.
+
+    *names* maps each normalised accepted name to what it resolves to; with
+    *show_target* the suggestion is the target itself rather than the near name.
+    """
     key = normalise_name(name)
-    close = difflib.get_close_matches(key, list(names), n=limit * 3, cutoff=0.6)
-    # Also offer names that contain what was typed ("endo" -> "endoscopic").
+    close = difflib.get_close_matches(key, list(names), n=limit * 5, cutoff=0.6)
+    # Also offer names that start with what was typed ("endo" -> "endoscopic").
     if len(key) >= 3:
-        close += [n for n in names if key in n and n not in close]
-    result: list[str] = []
+        close += sorted(n for n in names if n.startswith(key) and n not in close)
+    result: dict[str, str] = {}
     for match in close:
-        display = names[match]
-        if display not in result:
-            result.append(display)
-    return result[:limit]
+        result.setdefault(names[match], names[match] if show_target else match)
+    return list(result.values())[:limit]
 
 
 def procedure_names(kb: KnowledgeBase) -> dict[str, str]:
@@ -59,8 +63,7 @@ def resolve_procedure(kb: KnowledgeBase, name: str) -> Procedure:
     pid = names.get(normalise_name(name))
     if pid is not None:
         return kb.procedures[pid]
-    display = {key: key for key in names}
-    raise NotFoundError("procedure", name, _suggest(name, display))
+    raise NotFoundError("procedure", name, _suggest(name, names))
 
 
 def resolve_section(key: str) -> str:
@@ -72,12 +75,7 @@ def resolve_section(key: str) -> str:
     found = names.get(normalise_name(key))
     if found is not None:
         return found
-    return _raise_unknown_section(key, names)
-
-
-def _raise_unknown_section(key: str, names: dict[str, str]) -> str:
-    display = {alias: names[alias] for alias in names}
-    raise NotFoundError("section", key, _suggest(key, display))
+    raise NotFoundError("section", key, _suggest(key, names, show_target=True))
 
 
 @dataclass(frozen=True)
@@ -100,7 +98,7 @@ def explain(kb: KnowledgeBase, name: str, sections: Sequence[str] = ()) -> Expla
         chosen = tuple(sec for key in keys if (sec := proc.section(key)) is not None)
         missing = [key for key in keys if proc.section(key) is None]
         if missing:
-            raise NotFoundError(f"section for {proc.id}", missing[0], [])
+            raise MissingSectionError(proc.id, missing[0])
     cited = _cited(sec.points for sec in chosen)
     sources = tuple(kb.sources[sid] for sid in cited)
     return Explanation(proc, chosen, sources, complete=not sections)

@@ -39,7 +39,8 @@ def test_fixture_kb_loads_into_model(fixture_kb):
 def test_control_characters_are_made_visible(fixture_kb):
     """ESC and bidi overrides in data become visible escapes at load time."""
     text = fixture_kb.procedures["keyhole"].section("recovery").points[1].text
-    assert "\x1b" not in text and "\u202e" not in text
+    assert "\x1b" not in text
+    assert "\u202e" not in text
     assert "\\x1b[31mnot red\\x1b[0m \\u202eevil" in text
 
 
@@ -65,8 +66,10 @@ BAD_PROCEDURES = [
     ),
     pytest.param(
         PROCEDURE.replace("name: P", "name: no"),
-        ["procedures/p.yaml:2:7: name must be text, but YAML reads a true/false value; "
-         "put it in quotes"],
+        [
+            "procedures/p.yaml:2:7: name must be text, but YAML reads a true/false value; "
+            "put it in quotes"
+        ],
         id="retyped-bool",
     ),
     pytest.param(
@@ -76,8 +79,10 @@ BAD_PROCEDURES = [
     ),
     pytest.param(
         PROCEDURE.replace("approach: open", "approach: laser"),
-        ["procedures/p.yaml:4:11: approach 'laser' is not one of: endoscopic, biportal, "
-         "tubular, open, fusion, non-surgical"],
+        [
+            "procedures/p.yaml:4:11: approach 'laser' is not one of: endoscopic, biportal, "
+            "tubular, open, fusion, non-surgical"
+        ],
         id="bad-enum",
     ),
     pytest.param(
@@ -92,13 +97,11 @@ BAD_PROCEDURES = [
     ),
     pytest.param(
         PROCEDURE.replace("- Plain words.", "- text: Words.\n      sources: [s-2021]"),
-        ["procedures/p.yaml:11:17: source 's-2021' is not in sources.yaml; "
-         "did you mean 's-2020'?"],
+        ["procedures/p.yaml:11:17: source 's-2021' is not in sources.yaml; did you mean 's-2020'?"],
         id="unknown-source",
     ),
     pytest.param(
-        PROCEDURE + "aspects:\n  incision:\n    low: 3\n    unit: inches\n"
-        "    sources: [s-2020]\n",
+        PROCEDURE + "aspects:\n  incision:\n    low: 3\n    unit: inches\n    sources: [s-2020]\n",
         ["procedures/p.yaml:14:11: aspect 'incision' must use the unit 'cm'"],
         id="wrong-unit",
     ),
@@ -110,8 +113,7 @@ BAD_PROCEDURES = [
     ),
     pytest.param(
         PROCEDURE + "aspects:\n  incisions:\n    text: small\n    sources: [s-2020]\n",
-        ["procedures/p.yaml:12:3: unknown key 'incisions' in aspects; "
-         "did you mean 'incision'?"],
+        ["procedures/p.yaml:12:3: unknown key 'incisions' in aspects; did you mean 'incision'?"],
         id="unknown-aspect",
     ),
     pytest.param(
@@ -142,8 +144,10 @@ BAD_PROCEDURES = [
     ),
     pytest.param(
         PROCEDURE.replace("name: P", "name: !!python/object:os.system P"),
-        ["procedures/p.yaml:2:7: name: YAML tag 'tag:yaml.org,2002:python/object:os.system' "
-         "is not allowed"],
+        [
+            "procedures/p.yaml:2:7: name: YAML tag 'tag:yaml.org,2002:python/object:os.system' "
+            "is not allowed"
+        ],
         id="python-tag",
     ),
     pytest.param(
@@ -179,8 +183,11 @@ def test_tab_indentation_is_a_syntax_error(tmp_path):
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        (b"\xef\xbb\xbfid: p\n", "procedures/p.yaml:1:1: file starts with a byte-order mark; "
-         "save it as UTF-8 without BOM"),
+        (
+            b"\xef\xbb\xbfid: p\n",
+            "procedures/p.yaml:1:1: file starts with a byte-order mark; "
+            "save it as UTF-8 without BOM",
+        ),
         (b"id: p\nname: caf\xe9\n", "procedures/p.yaml:2:10: file is not valid UTF-8"),
     ],
 )

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import TextIO
 
-from foracli.model import NO_GOOD_DATA, SECTIONS_BY_KEY, Procedure, Source
+from foracli.model import NO_GOOD_DATA, SECTIONS_BY_KEY, Procedure, Source, end_sentence
 from foracli.query import ComparisonView, Explanation
 from foracli.render.common import (
     DISCLAIMER,
@@ -70,7 +70,7 @@ def render_comparison(view: ComparisonView, out: TextIO) -> None:
                 continue
             cells.append(
                 join_nonempty(
-                    escape(format_amount(value)) + ".",
+                    escape(end_sentence(format_amount(value))),
                     escape(value.note or ""),
                     _notes(value.sources, citations),
                 )
@@ -85,7 +85,7 @@ def render_comparison(view: ComparisonView, out: TextIO) -> None:
             lines.append(
                 f"- **{escape(row.spec.label)}:** "
                 + join_nonempty(
-                    f"{verdict}.",
+                    end_sentence(verdict),
                     escape(found.text),
                     f"*{certainty_sentence(found)}*" if found.certainty else "",
                     _notes(found.sources, citations),

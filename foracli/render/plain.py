@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TextIO
 
-from foracli.model import NO_GOOD_DATA, SECTIONS_BY_KEY, Procedure, Source
+from foracli.model import NO_GOOD_DATA, SECTIONS_BY_KEY, Procedure, Source, end_sentence
 from foracli.query import ComparisonView, Explanation
 from foracli.render.common import (
     DISCLAIMER,
@@ -51,7 +51,7 @@ def render_comparison(view: ComparisonView, out: TextIO) -> None:
                 lines.append(f"- {proc.name}: {NO_GOOD_DATA}.")
                 continue
             cell = join_nonempty(
-                format_amount(value) + ".",
+                end_sentence(format_amount(value)),
                 value.note or "",
                 certainty_sentence(value),
                 citations.bracket(value.sources),
@@ -63,7 +63,7 @@ def render_comparison(view: ComparisonView, out: TextIO) -> None:
             lines.append(
                 "- Head-to-head: "
                 + join_nonempty(
-                    f"{verdict}.",
+                    end_sentence(verdict),
                     found.text,
                     certainty_sentence(found),
                     citations.bracket(found.sources),

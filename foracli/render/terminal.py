@@ -15,7 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from foracli.model import NO_GOOD_DATA, SECTIONS_BY_KEY, Procedure, Source
+from foracli.model import NO_GOOD_DATA, SECTIONS_BY_KEY, Procedure, Source, end_sentence
 from foracli.output import TerminalSettings
 from foracli.query import ComparisonView, Explanation
 from foracli.render.common import (
@@ -169,7 +169,7 @@ def render_comparison(view: ComparisonView, console: Console) -> None:
         for row, match in findings:
             found = match.finding
             text = Text(f"{row.spec.label}: ", style="bold")
-            text.append(finding_phrase(found, match.subject) + ". ", style="yellow")
+            text.append(end_sentence(finding_phrase(found, match.subject)) + " ", style="yellow")
             text.append(found.text)
             sure = certainty_sentence(found)
             if sure:

@@ -1,0 +1,176 @@
+"""The commands in-process: exit codes first, then stdout and stderr apart."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from foracli import __version__, cli
+from foracli.cli import app
+from foracli.model import ASPECTS, SECTIONS
+from tests.conftest import PROCEDURE, write_kb
+
+TITLES = [s.title for s in SECTIONS]
+
+
+def headings(output: str) -> list[str]:
+    """Section headings in plain-text output, in order."""
+    return [line for line in output.splitlines() if line in TITLES]
+
+
+def test_explain_defaults_to_endoscopic_with_every_section(runner):
+    """`foracli explain` prints the endoscopic page, every section in order, then the footer."""
+    result = runner.invoke(app, ["explain"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Endoscopic foraminotomy"
+    assert headings(result.stdout) == TITLES
+    assert "Sources" in lines
+    assert lines[-3].startswith("Last reviewed: ")
+    assert "Next review due: " in lines[-3]
+    assert lines[-2].startswith("This is general information, not medical advice.")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["open"],
+        ["OPEN"],
+        ["open-foraminotomy"],
+        ["Open Foraminotomy"],
+        ["open", "foraminotomy"],
+        ["open_foraminotomy"],
+    ],
+)
+def test_explain_open_by_any_name(runner, args):
+    """Any alias, case, hyphens or spaces reach the open procedure."""
+    result = runner.invoke(app, ["explain", *args], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == "Open foraminotomy"
+
+
+def test_explain_endoscopic_by_alias(runner):
+    """The short alias works too."""
+    result = runner.invoke(app, ["explain", "Endoscopic"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == "Endoscopic foraminotomy"
+
+
+def test_sections_in_the_order_asked(runner):
+    """-s/--section picks sections, in the order given, by key or alias."""
+    result = runner.invoke(
+        app,
+        ["explain", "endoscopic", "--section", "steps", "-s", "Recovery"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0
+    assert headings(result.stdout) == ["What happens during surgery", "Recovery"]
+    result = runner.invoke(app, ["explain", "-s", "after", "-s", "during"])
+    assert headings(result.stdout) == ["Recovery", "What happens during surgery"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["explain", "endoscopc"],
+            "foracli: unknown procedure 'endoscopc'; did you mean 'endoscopic'?\n",
+        ),
+        (
+            ["explain", "-s", "recovry"],
+            "foracli: unknown section 'recovry'; did you mean 'recovery'?\n",
+        ),
+        (["compare", "open", "laser"], "foracli: unknown procedure 'laser'\n"),
+    ],
+)
+def test_not_found_is_one_line_on_stderr_exit_1(runner, args, message):
+    """Unknown names: exit 1, nothing on stdout, one line with suggestions on stderr."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == message
+
+
+def test_compare_has_every_aspect_and_no_blank_cell(runner):
+    """compare prints one block per aspect, every procedure with a value or 'no good data'."""
+    result = runner.invoke(app, ["compare", "open", "endoscopic"], catch_exceptions=False)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Open foraminotomy vs Endoscopic foraminotomy"
+    for aspect in ASPECTS:
+        at = lines.index(aspect.label)
+        assert lines[at + 1].startswith("- Open foraminotomy: ")
+        assert lines[at + 2].startswith("- Endoscopic foraminotomy: ")
+        assert len(lines[at + 1]) > len("- Open foraminotomy: ") + 3
+
+
+def test_compare_needs_two_procedures(runner):
+    """One procedure is a usage error (exit 2)."""
+    result = runner.invoke(app, ["compare", "open"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "give at least two procedures" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["explain"], ["compare", "open", "endoscopic"]])
+def test_json_format(runner, command):
+    """--format json prints one JSON document with schema_version."""
+    result = runner.invoke(app, [*command, "--format", "json"], catch_exceptions=False)
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc["schema_version"] == 1
+    assert doc["sources"]
+
+
+def test_markdown_and_rich_formats(runner):
+    """--format markdown and --format rich work when piped, too."""
+    md = runner.invoke(app, ["explain", "-f", "markdown"], catch_exceptions=False)
+    assert md.stdout.startswith("# Endoscopic foraminotomy\n")
+    rich = runner.invoke(app, ["explain", "-f", "rich", "--color", "never"])
+    assert rich.exit_code == 0
+    assert "╭─" in rich.stdout
+    assert "\x1b[" not in rich.stdout
+
+
+def test_bad_format_is_a_usage_error(runner):
+    """An unknown --format value is Typer's usage error, exit 2."""
+    result = runner.invoke(app, ["explain", "--format", "html"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+
+
+def test_version(runner):
+    """--version prints name and version on stdout."""
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout == f"foracli {__version__}\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "example"),
+    [
+        (["explain"], "foracli explain open -s steps -s recovery"),
+        (["compare"], "foracli compare open endoscopic"),
+    ],
+)
+def test_command_help_ends_with_an_example(runner, command, example):
+    """Each command's help text carries an example line."""
+    result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0
+    assert f"Example: {example}" in result.stdout
+
+
+def test_invalid_knowledge_base_exits_3_without_traceback(runner, tmp_path, monkeypatch):
+    """A broken knowledge base: exit 3, one located line on stderr, nothing on stdout."""
+    root = write_kb(tmp_path, PROCEDURE.replace("name: P", "name: [P"))
+    real = cli.load_knowledge_base
+    monkeypatch.setattr(cli, "load_knowledge_base", lambda: real(Path(root)))
+    result = runner.invoke(app, ["explain", "p"])
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"foracli: {root}/procedures/p.yaml:")
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,118 @@
+"""Name resolution, section picks and comparisons, independent of output."""
+
+from __future__ import annotations
+
+import pytest
+
+from foracli import query
+from foracli.errors import NotFoundError
+from foracli.model import ASPECT_KEYS
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "keyhole",
+        "KEYHOLE",
+        "Keyhole surgery",
+        "keyhole-surgery",
+        "keyhole_surgery",
+        "  Keyhole   Surgery ",
+        "keyhole op",
+        "ks",
+        "key hole",
+        "KEY-HOLE",
+    ],
+)
+def test_resolve_procedure_by_id_name_alias_any_case(fixture_kb, name):
+    """Ids, names and aliases match regardless of case, hyphens, spaces and underscores."""
+    assert query.resolve_procedure(fixture_kb, name).id == "keyhole"
+
+
+def test_unknown_procedure_suggests_close_names(fixture_kb):
+    """A typo gets did-you-mean suggestions, never a silent guess."""
+    with pytest.raises(NotFoundError) as caught:
+        query.resolve_procedure(fixture_kb, "keyhol")
+    assert str(caught.value) == "unknown procedure 'keyhol'; did you mean 'keyhole'?"
+
+
+def test_unknown_procedure_without_close_match(fixture_kb):
+    """Nothing close: the message says so plainly."""
+    with pytest.raises(NotFoundError) as caught:
+        query.resolve_procedure(fixture_kb, "appendectomy")
+    assert str(caught.value) == "unknown procedure 'appendectomy'"
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("steps", "steps"),
+        ("STEPS", "steps"),
+        ("during", "steps"),
+        ("Red flags", "red-flags"),
+        ("when_to_call", "red-flags"),
+        ("complications", "risks"),
+        ("What it is", "what"),
+        ("key points", "key-points"),
+        ("summary", "key-points"),
+        ("after", "recovery"),
+    ],
+)
+def test_resolve_section_by_key_title_or_alias(typed, key):
+    """Section names match case-insensitively and by their documented aliases."""
+    assert query.resolve_section(typed) == key
+
+
+def test_unknown_section_suggests(fixture_kb):
+    """A mistyped section suggests the closest names."""
+    with pytest.raises(NotFoundError) as caught:
+        query.resolve_section("recovry")
+    assert str(caught.value) == "unknown section 'recovry'; did you mean 'recovery'?"
+
+
+def test_explain_keeps_the_asked_order_and_drops_repeats(fixture_kb):
+    """Sections come in the order asked; a repeat (even by alias) is shown once."""
+    view = query.explain(fixture_kb, "keyhole", ["recovery", "steps", "after"])
+    assert [s.key for s in view.sections] == ["recovery", "steps"]
+    assert [s.id for s in view.sources] == ["practice-page"]
+    assert not view.complete
+
+
+def test_explain_all_sections_in_fixed_order(fixture_kb):
+    """With no section asked, every section comes in the fixed order."""
+    view = query.explain(fixture_kb, "keyhole")
+    assert [s.key for s in view.sections] == ["what", "steps", "benefits", "risks", "recovery"]
+    assert [s.id for s in view.sources] == ["series-2019", "trial-2020", "practice-page"]
+
+
+def test_explain_section_the_procedure_lacks(fixture_kb):
+    """A known section missing from a procedure is a not-found error naming both."""
+    with pytest.raises(NotFoundError) as caught:
+        query.explain(fixture_kb, "open", ["risks"])
+    assert str(caught.value) == "procedure 'open-op' has no section 'risks'"
+
+
+def test_compare_has_every_aspect_row_with_gaps_as_none(fixture_kb):
+    """Every aspect is a row; a missing value is None, never dropped."""
+    view = query.compare(fixture_kb, ["open", "keyhole"])
+    assert [p.id for p in view.procedures] == ["open-op", "keyhole"]
+    assert tuple(r.spec.key for r in view.rows) == ASPECT_KEYS
+    incision = view.rows[0]
+    assert [v.low if v else None for v in incision.values] == [3, 0.8]
+    blood = next(r for r in view.rows if r.spec.key == "blood-loss")
+    assert blood.values == (None, None)
+
+
+def test_compare_attaches_head_to_head_findings(fixture_kb):
+    """A comparison recorded in either file shows on its aspect's row."""
+    view = query.compare(fixture_kb, ["open", "keyhole"])
+    row = next(r for r in view.rows if r.spec.key == "complications")
+    (match,) = row.head_to_head
+    assert match.subject.id == "keyhole"
+    assert match.finding.finding.value == "no-difference"
+
+
+def test_compare_same_procedure_twice_is_one_column(fixture_kb):
+    """Two names for one procedure give one column."""
+    view = query.compare(fixture_kb, ["keyhole", "KS"])
+    assert [p.id for p in view.procedures] == ["keyhole"]

@@ -1,0 +1,147 @@
+"""Each renderer against golden output, at a fixed width with colour off.
+
+Regenerate the golden files after an intended change with
+`FORACLI_REGEN_GOLDEN=1 pytest tests/test_render.py`, then read the diff.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from foracli import query
+from foracli.model import ASPECTS
+from foracli.output import TerminalSettings
+from foracli.render import jsonout, markdown, plain, terminal
+
+GOLDEN = Path(__file__).parent / "data" / "golden"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def check_golden(name: str, actual: str) -> None:
+    """Compare *actual* with tests/data/golden/<name>, or rewrite it on request."""
+    path = GOLDEN / name
+    if os.environ.get("FORACLI_REGEN_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8")
+
+
+def render(module, kind, view, **console_args) -> str:
+    """Render *view* with *module* into a string."""
+    buffer = io.StringIO()
+    if module is terminal:
+        settings = TerminalSettings(**console_args)
+        getattr(module, f"render_{kind}")(view, terminal.make_console(buffer, settings))
+    else:
+        getattr(module, f"render_{kind}")(view, buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def explanation(fixture_kb):
+    """The fixture's keyhole page."""
+    return query.explain(fixture_kb, "keyhole")
+
+
+@pytest.fixture
+def comparison(fixture_kb):
+    """The fixture's two procedures compared."""
+    return query.compare(fixture_kb, ["keyhole", "open"])
+
+
+@pytest.mark.parametrize(
+    ("module", "suffix"), [(plain, "txt"), (markdown, "md"), (jsonout, "json")]
+)
+@pytest.mark.parametrize("kind", ["explanation", "comparison"])
+def test_stream_renderers_match_golden(module, suffix, kind, explanation, comparison):
+    """Plain, Markdown and JSON output are byte-for-byte stable."""
+    view = explanation if kind == "explanation" else comparison
+    check_golden(f"{kind}.{suffix}", render(module, kind, view))
+
+
+@pytest.mark.parametrize("width", [80, 200])
+@pytest.mark.parametrize("kind", ["explanation", "comparison"])
+def test_rich_renderer_matches_golden(width, kind, explanation, comparison):
+    """The terminal look at 80 and 200 columns, colour off."""
+    view = explanation if kind == "explanation" else comparison
+    out = render(terminal, kind, view, plain_styles=True, width=width)
+    check_golden(f"{kind}.rich{width}.txt", out)
+    assert max(len(line) for line in out.splitlines()) <= width
+
+
+@pytest.mark.parametrize("width", [40, 80, 120])
+@pytest.mark.parametrize("kind", ["explanation", "comparison"])
+def test_rich_never_truncates_with_ellipsis(width, kind, explanation, comparison):
+    """Narrow or wide, Rich folds long words instead of cutting them with '…'."""
+    view = explanation if kind == "explanation" else comparison
+    assert "…" not in render(terminal, kind, view, plain_styles=True, width=width)
+
+
+def test_rich_with_colour_emits_styles(explanation):
+    """Forced colour styles titles; plain_styles emits no escape codes at all."""
+    coloured = render(terminal, "explanation", explanation, force_terminal=True, width=80)
+    assert "\x1b[" in coloured
+    assert ANSI.sub("", coloured) == render(
+        terminal, "explanation", explanation, plain_styles=True, width=80
+    )
+
+
+@pytest.mark.parametrize("module", [plain, markdown, jsonout, terminal])
+@pytest.mark.parametrize("kind", ["explanation", "comparison"])
+def test_data_is_never_markup_or_terminal_control(module, kind, explanation, comparison):
+    """Markup-like text prints literally; raw ESC and bidi characters never appear."""
+    view = explanation if kind == "explanation" else comparison
+    kwargs = {"force_terminal": True, "width": 100} if module is terminal else {}
+    out = render(module, kind, view, **kwargs)
+    body = ANSI.sub("", out)
+    assert "\u202e" not in out
+    assert "\x1b[31mnot red" not in out
+    if kind == "explanation":
+        visible = {jsonout: r"\\x1b[31mnot red", markdown: r"\\x1b\[31mnot red"}
+        assert visible.get(module, r"\x1b[31mnot red") in body
+        literal = "[bold]this[/]" if module is not markdown else r"\[bold\]this\[/\]"
+        assert literal in body
+        assert ":pill:" in body
+        assert "💊" not in body
+
+
+def test_plain_text_has_one_line_per_point_and_no_box_drawing(explanation):
+    """Piped text: heading lines, one line per point, no box-drawing characters."""
+    out = render(plain, "explanation", explanation)
+    assert not re.search(r"[\u2500-\u257f]", out)
+    assert "\x1b" not in out
+    lines = out.splitlines()
+    risks = lines.index("Possible risks")
+    assert lines[risks + 1].startswith("- About 5 in 100 people get burning nerve pain.")
+    assert lines[risks + 2] == ""
+
+
+def test_markdown_is_commonmark_with_headings_lists_and_table(explanation, comparison):
+    """Markdown parses as CommonMark: h1, h2 per section, lists, and a real table."""
+    md = MarkdownIt("commonmark").enable("table")
+    tokens = md.parse(render(markdown, "explanation", explanation))
+    headings = [t for t in tokens if t.type == "heading_open"]
+    assert [h.tag for h in headings][:2] == ["h1", "h2"]
+    assert sum(t.type == "ordered_list_open" for t in tokens) == 1
+    html = md.render(render(markdown, "comparison", comparison))
+    assert html.count("<tr>") == len(ASPECTS) + 1  # header + one row per aspect
+    assert "<td>no good data</td>" in html
+
+
+def test_json_has_schema_version_sections_and_sources(explanation, comparison):
+    """JSON is a stable contract: version, ids, every section and source."""
+    doc = json.loads(render(jsonout, "explanation", explanation))
+    assert doc["schema_version"] == 1
+    assert doc["procedure"]["id"] == "keyhole"
+    assert [s["key"] for s in doc["sections"]] == ["what", "steps", "benefits", "risks", "recovery"]
+    assert {s["id"] for s in doc["sources"]} == {"series-2019", "trial-2020", "practice-page"}
+    compared = json.loads(render(jsonout, "comparison", comparison))
+    assert compared["rows"][0]["values"]["open-op"]["display"] == "3 cm"
+    assert compared["rows"][2]["values"]["keyhole"] is None
