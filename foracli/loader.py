@@ -1,22 +1,17 @@
 """Load and validate the YAML knowledge base into the frozen model.
 
-This is the only module that reads YAML. It walks PyYAML's node graph itself
-(rather than `safe_load`) so that every problem carries a line and column, keys
-are checked for duplicates and typos, and YAML's silent retyping (`no` -> False,
-`1.10` -> 1.1) is caught instead of trusted.
+The only module that turns YAML into procedures and sources. It validates once,
+collecting every problem with its `path:line:col`, and merges layers: the
+shipped knowledge base first, then each user path over it, by id.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
-import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from enum import Enum
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from foracli.errors import KnowledgeBaseError, Problem
 from foracli.model import (
@@ -35,33 +30,22 @@ from foracli.model import (
     Source,
     StudyType,
 )
-from foracli.text import clean_text
+from foracli.yamlread import ID_PATTERN, NodeReader, Reference, hint, read_node
 
 if TYPE_CHECKING:
     from yaml import Node
 
-E = TypeVar("E", bound=Enum)
-
-
-@dataclass(frozen=True)
-class Reference:
-    """An id that must resolve in another file, and where it was written."""
-
-    kind: str
-    target: str
-    at: Problem
-
-
-MAX_FILE_BYTES = 1024 * 1024  # far above any real procedure file (~30 KB)
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-STR_TAG = "tag:yaml.org,2002:str"
-TAG_NAMES = {
-    "tag:yaml.org,2002:bool": "a true/false value",
-    "tag:yaml.org,2002:int": "a whole number",
-    "tag:yaml.org,2002:float": "a decimal number",
-    "tag:yaml.org,2002:null": "an empty value",
-    "tag:yaml.org,2002:timestamp": "a date",
-}
+YAML_SUFFIXES = (".yaml", ".yml")
+PROCEDURE_KEYS = (
+    "id",
+    "name",
+    "summary",
+    "approach",
+    "regions",
+    "reviewed",
+    "next_review",
+    "sections",
+)
 
 
 def shipped_data_dir() -> Path:
@@ -76,296 +60,100 @@ def shipped_data_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "data"
 
 
-def load_knowledge_base(data_dir: Path | None = None) -> KnowledgeBase:
-    """Read, validate and cross-check every file of the knowledge base in *data_dir*.
+def load_knowledge_base(
+    paths: Sequence[Path] = (), *, include_shipped: bool = True
+) -> KnowledgeBase:
+    """The shipped knowledge base with each of *paths* (a file or folder) merged over it.
 
-    Raises `KnowledgeBaseError` listing every problem found.
+    A user procedure or source with the id of an earlier one replaces it; new ids
+    are added. Raises `KnowledgeBaseError` listing every problem found.
     """
-    root = data_dir or shipped_data_dir()
+    layers = [shipped_data_dir()] if include_shipped else []
+    layers += list(paths)
     problems: list[Problem] = []
-    refs: list[Reference] = []
-    sources: dict[str, Source] = {}
-    procedures: dict[str, Procedure] = {}
-
-    source_file = root / "sources.yaml"
-    node = _read_node(source_file, problems)
-    if node is not None:
-        sources = _Reader(str(source_file), problems).sources(node)
-
-    proc_dir = root / "procedures"
-    for path in sorted(proc_dir.glob("*.yaml")):
-        node = _read_node(path, problems)
-        if node is None:
-            continue
-        reader = _Reader(str(path), problems)
-        procedure = reader.procedure(node)
-        refs.extend(reader.refs)
-        if procedure is None:
-            continue
-        if procedure.id in procedures:
-            other = procedures[procedure.id].path
-            problems.append(
-                Problem(str(path), 1, 1, f"procedure id '{procedure.id}' is also used in {other}")
-            )
-            continue
-        procedures[procedure.id] = procedure
-
-    kb = KnowledgeBase(procedures=procedures, sources=sources)
-    problems.extend(_cross_check(kb, refs))
+    merged = _Layer()
+    for root in layers:
+        layer = _read_layer(root, problems)
+        merged.procedures.update(layer.procedures)
+        merged.sources.update(layer.sources)
+        merged.refs.extend(layer.refs)
+    kb = KnowledgeBase(procedures=merged.procedures, sources=merged.sources)
+    problems.extend(_cross_check(kb, merged.refs))
     if problems:
         raise KnowledgeBaseError(problems)
     return kb
 
 
-def _read_node(path: Path, problems: list[Problem]) -> Node | None:
-    """Parse one file into a YAML node, turning every failure into a Problem."""
-    import yaml  # imported here: only a cold load pays for it
+@dataclass
+class _Layer:
+    """What one path contributes: its procedures, sources and cross-file references."""
 
-    where = str(path)
-
-    def fail(message: str, line: int = 1, column: int = 1) -> None:
-        problems.append(Problem(where, line, column, message))
-
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        fail("no such file")
-        return None
-    except IsADirectoryError:
-        fail("is a folder, not a YAML file")
-        return None
-    except OSError as error:
-        fail(f"cannot read: {error.strerror or error}")
-        return None
-    if len(raw) > MAX_FILE_BYTES:
-        fail(f"file is larger than {MAX_FILE_BYTES // 1024} KiB; refusing to read it")
-        return None
-    if raw.startswith(b"\xef\xbb\xbf"):
-        fail("file starts with a byte-order mark; save it as UTF-8 without BOM")
-        return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        fail("file is not valid UTF-8", line, column)
-        return None
-    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        documents = list(yaml.compose_all(text, Loader=loader_cls))
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        message = f"YAML syntax error: {error.problem or error.context}"
-        if mark is not None:
-            fail(message, mark.line + 1, mark.column + 1)
-        else:
-            fail(message)
-        return None
-    except yaml.YAMLError as error:
-        fail(f"YAML error: {error}")
-        return None
-    except RecursionError:
-        fail("YAML is nested too deeply")
-        return None
-    documents = [doc for doc in documents if doc is not None]
-    if not documents:
-        fail("file is empty")
-        return None
-    if len(documents) > 1:
-        second = documents[1].start_mark
-        fail("file holds several YAML documents; use one", second.line + 1, second.column + 1)
-        return None
-    return documents[0]
+    procedures: dict[str, Procedure] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    refs: list[Reference] = field(default_factory=list)
+    where: dict[str, str] = field(default_factory=dict)
 
 
-class _Reader:
-    """Typed access to the nodes of one file, recording problems as it goes."""
+def yaml_files(root: Path) -> list[Path]:
+    """*root* itself if it is a file, else every YAML file below it, in a stable order."""
+    if root.is_dir():
+        return sorted(p for p in root.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
+    return [root]
 
-    def __init__(self, path: str, problems: list[Problem]) -> None:
-        self.path = path
-        self.problems = problems
-        self.refs: list[Reference] = []
-        self._seen: set[int] = set()
 
-    # -- primitives -------------------------------------------------------
-
-    def problem(self, node: Node, message: str) -> None:
-        mark = node.start_mark
-        self.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, message))
-
-    def _visit(self, node: Node) -> bool:
-        # An anchor reused through an alias is the same node object: refuse it,
-        # which also defuses "billion laughs" expansion.
-        if id(node) in self._seen:
-            self.problem(node, "YAML aliases (*name) are not allowed; write the value out")
-            return False
-        self._seen.add(id(node))
-        return True
-
-    def mapping(
-        self,
-        node: Node,
-        what: str,
-        required: Iterable[str],
-        optional: Iterable[str] = (),
-        *,
-        any_key: bool = False,
-    ) -> dict[str, Node] | None:
-        import yaml
-
-        if not self._visit(node):
-            return None
-        if not isinstance(node, yaml.MappingNode):
-            self.problem(node, f"{what} must be a mapping of keys to values, not {_kind(node)}")
-            return None
-        required = tuple(required)
-        allowed = set(required) | set(optional)
-        result: dict[str, Node] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != STR_TAG:
-                self.problem(key_node, f"keys in {what} must be plain words")
+def _read_layer(root: Path, problems: list[Problem]) -> _Layer:
+    layer = _Layer()
+    if not root.exists():
+        problems.append(Problem(str(root), 1, 1, "no such file or folder"))
+        return layer
+    for path in yaml_files(root):
+        node = read_node(path, problems)
+        if node is None:
+            continue
+        reader = _DocumentReader(str(path), problems)
+        procedure, sources = reader.document(node)
+        layer.refs.extend(reader.refs)
+        for sid, source in sources.items():
+            if sid in layer.sources:
+                reader.problem(node, f"source id '{sid}' is also used in {layer.where[sid]}")
                 continue
-            key = key_node.value
-            if key in result:
-                self.problem(key_node, f"duplicate key '{key}' in {what}")
-                continue
-            if not any_key and key not in allowed:
-                self.problem(key_node, f"unknown key '{key}' in {what}{_hint(key, allowed)}")
-                continue
-            result[key] = value_node
-        for key in required:
-            if key not in result:
-                self.problem(node, f"{what} is missing '{key}'")
-        return result
+            layer.sources[sid] = source
+            layer.where[sid] = str(path)
+        if procedure is None:
+            continue
+        if procedure.id in layer.procedures:
+            other = layer.procedures[procedure.id].path
+            reader.problem(node, f"procedure id '{procedure.id}' is also used in {other}")
+            continue
+        layer.procedures[procedure.id] = procedure
+    return layer
 
-    def sequence(self, node: Node, what: str) -> list[Node] | None:
-        import yaml
 
-        if not self._visit(node):
-            return None
-        if not isinstance(node, yaml.SequenceNode):
-            self.problem(node, f"{what} must be a list, not {_kind(node)}")
-            return None
-        return list(node.value)
-
-    def text(self, node: Node, what: str) -> str | None:
-        import yaml
-
-        if not self._visit(node):
-            return None
-        if not isinstance(node, yaml.ScalarNode):
-            self.problem(node, f"{what} must be text, not {_kind(node)}")
-            return None
-        if node.tag != STR_TAG:
-            found = TAG_NAMES.get(node.tag)
-            if found is None:
-                self.problem(node, f"{what}: YAML tag '{node.tag}' is not allowed")
-            else:
-                self.problem(node, f"{what} must be text, but YAML reads {found}; put it in quotes")
-            return None
-        value = clean_text(node.value)
-        if not value:
-            self.problem(node, f"{what} is empty")
-            return None
-        return value
-
-    def text_list(self, node: Node, what: str) -> tuple[str, ...]:
-        items = self.sequence(node, what) or []
-        return tuple(t for item in items if (t := self.text(item, f"an item of {what}")))
-
-    def number(self, node: Node, what: str) -> float | None:
-        import yaml
-
-        if not self._visit(node):
-            return None
-        if not isinstance(node, yaml.ScalarNode) or node.tag not in (
-            "tag:yaml.org,2002:int",
-            "tag:yaml.org,2002:float",
-        ):
-            self.problem(node, f"{what} must be a number")
-            return None
-        try:
-            value = float(node.value.replace("_", ""))
-        except ValueError:
-            self.problem(node, f"{what} must be a plain decimal number")
-            return None
-        if value != value or value in (float("inf"), float("-inf")) or value < 0:
-            self.problem(node, f"{what} must be a finite number, zero or more")
-            return None
-        return value
-
-    def integer(self, node: Node, what: str, low: int, high: int) -> int | None:
-        value = self.number(node, what)
-        if value is None:
-            return None
-        if value != int(value) or not low <= value <= high:
-            self.problem(node, f"{what} must be a whole number from {low} to {high}")
-            return None
-        return int(value)
-
-    def date(self, node: Node, what: str) -> dt.date | None:
-        import yaml
-
-        if not self._visit(node):
-            return None
-        if isinstance(node, yaml.ScalarNode) and node.tag in (
-            STR_TAG,
-            "tag:yaml.org,2002:timestamp",
-        ):
-            try:
-                return dt.date.fromisoformat(node.value.strip())
-            except ValueError:
-                pass
-        self.problem(node, f"{what} must be a date written YYYY-MM-DD")
-        return None
-
-    def choice(self, node: Node, enum: type[E], what: str) -> E | None:
-        value = self.text(node, what)
-        if value is None:
-            return None
-        try:
-            return enum(value)
-        except ValueError:
-            names = [str(member.value) for member in enum]
-            self.problem(node, f"{what} '{value}' is not one of: {', '.join(names)}")
-            return None
-
-    def ident(self, node: Node, what: str) -> str | None:
-        value = self.text(node, what)
-        if value is not None and not ID_PATTERN.match(value):
-            self.problem(node, f"{what} '{value}' must be lowercase words joined by hyphens")
-            return None
-        return value
-
-    def ids(self, node: Node, what: str) -> tuple[str, ...]:
-        """Source ids; each is remembered so the cross-check can point at it."""
-        items = self.sequence(node, what) or []
-        found = []
-        for item in items:
-            sid = self.ident(item, f"an id in {what}")
-            if sid:
-                found.append(sid)
-                self.refs.append(self.reference("source", sid, item))
-        if len(set(found)) != len(found):
-            self.problem(node, f"{what} lists the same id twice")
-        return tuple(found)
-
-    def reference(self, kind: str, target: str, node: Node) -> Reference:
-        mark = node.start_mark
-        return Reference(kind, target, Problem(self.path, mark.line + 1, mark.column + 1, ""))
+class _DocumentReader(NodeReader):
+    """Builds the model from the nodes of one knowledge-base file."""
 
     # -- documents --------------------------------------------------------
 
-    def sources(self, node: Node) -> dict[str, Source]:
-        top = self.mapping(node, "the sources file", ["sources"])
-        if not top:
-            return {}
-        entries = self.mapping(top["sources"], "sources", [], any_key=True)
+    def document(self, node: Node) -> tuple[Procedure | None, dict[str, Source]]:
+        """A procedure file (which may carry its own sources) or a bibliography file."""
+        import yaml
+
+        if not isinstance(node, yaml.MappingNode):
+            self.mapping(node, "a knowledge-base file", [])
+            return None, {}
+        keys = {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+        if keys & set(PROCEDURE_KEYS):
+            return self.procedure(node)
+        top = self.mapping(node, "a sources file", ["sources"])
+        if not top or "sources" not in top:
+            return None, {}
+        return None, self.bibliography(top["sources"])
+
+    def bibliography(self, node: Node) -> dict[str, Source]:
+        """The entries of a `sources:` mapping, keyed by id."""
+        entries = self.mapping(node, "sources", [], any_key=True)
         result: dict[str, Source] = {}
-        if not entries:
-            return result
-        for key, value in entries.items():
+        for key, value in (entries or {}).items():
             if not ID_PATTERN.match(key):
                 self.problem(value, f"source id '{key}' must be lowercase words joined by hyphens")
                 continue
@@ -408,15 +196,13 @@ class _Reader:
             note=note,
         )
 
-    def procedure(self, node: Node) -> Procedure | None:
+    def procedure(self, node: Node) -> tuple[Procedure | None, dict[str, Source]]:
         fields = self.mapping(
-            node,
-            "a procedure",
-            ["id", "name", "summary", "approach", "regions", "reviewed", "next_review", "sections"],
-            ["aliases", "aspects", "comparisons"],
+            node, "a procedure", PROCEDURE_KEYS, ["aliases", "aspects", "comparisons", "sources"]
         )
         if fields is None:
-            return None
+            return None, {}
+        sources = self.bibliography(fields["sources"]) if "sources" in fields else {}
         before = len(self.problems)
         pid = self.ident(fields["id"], "id") if "id" in fields else None
         name = self.text(fields["name"], "name") if "name" in fields else None
@@ -444,8 +230,8 @@ class _Reader:
             or next_review is None
             or len(self.problems) > before
         ):
-            return None
-        return Procedure(
+            return None, sources
+        procedure = Procedure(
             id=pid,
             name=name,
             aliases=aliases,
@@ -459,6 +245,7 @@ class _Reader:
             comparisons=comparisons,
             path=self.path,
         )
+        return procedure, sources
 
     # -- parts of a procedure ---------------------------------------------
 
@@ -581,21 +368,17 @@ class _Reader:
     def _comparisons(self, node: Node) -> tuple[Comparison, ...]:
         result = []
         for item in self.sequence(node, "comparisons") or []:
-            fields = self.mapping(
-                item,
-                "a comparison",
-                ["with", "aspect", "finding", "text", "sources"],
-                ["certainty"],
-            )
-            if fields is None or len(fields) < 5 - ("certainty" in fields):
+            required = ("with", "aspect", "finding", "text", "sources")
+            fields = self.mapping(item, "a comparison", required, ["certainty"])
+            if fields is None or not set(required) <= fields.keys():
                 continue
             other = self.ident(fields["with"], "with")
             if other:
                 self.refs.append(self.reference("procedure", other, fields["with"]))
             aspect = self.text(fields["aspect"], "aspect")
             if aspect is not None and aspect not in ASPECTS_BY_KEY:
-                hint = _hint(aspect, ASPECTS_BY_KEY)
-                self.problem(fields["aspect"], f"unknown aspect '{aspect}'{hint}")
+                close = hint(aspect, ASPECTS_BY_KEY)
+                self.problem(fields["aspect"], f"unknown aspect '{aspect}'{close}")
                 aspect = None
             finding = self.choice(fields["finding"], Finding, "finding")
             text = self.text(fields["text"], "text")
@@ -622,23 +405,8 @@ def _cross_check(kb: KnowledgeBase, refs: list[Reference]) -> list[Problem]:
             if ref.kind == "source":
                 where = f"source '{ref.target}' is not in sources.yaml"
             at = ref.at
-            problems.append(Problem(at.path, at.line, at.column, where + _hint(ref.target, known)))
+            problems.append(Problem(at.path, at.line, at.column, where + hint(ref.target, known)))
     return problems
-
-
-def _kind(node: Node) -> str:
-    import yaml
-
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    return "a single value"
-
-
-def _hint(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _has_number(text: str) -> bool:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from foracli.loader import load_knowledge_base, shipped_data_dir
+from foracli.loader import load_knowledge_base
 from foracli.model import KnowledgeBase
 
 DATA = Path(__file__).parent / "data"
@@ -23,13 +23,13 @@ def runner() -> CliRunner:
 @pytest.fixture(scope="session")
 def fixture_kb() -> KnowledgeBase:
     """The tiny two-procedure knowledge base in tests/data/kb."""
-    return load_knowledge_base(FIXTURE_KB)
+    return load_knowledge_base([FIXTURE_KB], include_shipped=False)
 
 
 @pytest.fixture(scope="session")
 def shipped_kb() -> KnowledgeBase:
     """The knowledge base foracli ships."""
-    return load_knowledge_base(shipped_data_dir())
+    return load_knowledge_base()
 
 
 def write_kb(root: Path, procedure: str, sources: str | None = None) -> Path:

@@ -167,7 +167,9 @@ def test_invalid_knowledge_base_exits_3_without_traceback(runner, tmp_path, monk
     """A broken knowledge base: exit 3, one located line on stderr, nothing on stdout."""
     root = write_kb(tmp_path, PROCEDURE.replace("name: P", "name: [P"))
     real = cli.load_knowledge_base
-    monkeypatch.setattr(cli, "load_knowledge_base", lambda: real(Path(root)))
+    monkeypatch.setattr(
+        cli, "load_knowledge_base", lambda *a, **k: real([Path(root)], include_shipped=False)
+    )
     result = runner.invoke(app, ["explain", "p"])
     assert result.exit_code == 3
     assert result.stdout == ""

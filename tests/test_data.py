@@ -10,12 +10,12 @@ import re
 import pytest
 
 from foracli import query
-from foracli.loader import load_knowledge_base, shipped_data_dir
+from foracli.loader import load_knowledge_base
 from foracli.model import SECTION_KEYS
 from foracli.output import TerminalSettings
 from foracli.render import jsonout, markdown, plain, terminal
 
-KB = load_knowledge_base(shipped_data_dir())
+KB = load_knowledge_base()
 PROCEDURES = sorted(KB.procedures)
 REQUIRED = {"endoscopic-foraminotomy", "open-foraminotomy"}
 # Claims from the project's origin document that the evidence does not support as

@@ -17,7 +17,7 @@ def problems(tmp_path: Path, procedure: str, sources: str | None = None) -> list
     """Load a one-procedure KB and return its problems as 'line:col: message' strings."""
     root = write_kb(tmp_path, procedure, sources)
     with pytest.raises(KnowledgeBaseError) as caught:
-        load_knowledge_base(root)
+        load_knowledge_base([root], include_shipped=False)
     prefix = str(root) + "/"
     return [str(p).removeprefix(prefix) for p in caught.value.problems]
 
@@ -46,7 +46,7 @@ def test_control_characters_are_made_visible(fixture_kb):
 
 def test_minimal_procedure_loads(tmp_path):
     """The smallest valid procedure loads."""
-    kb = load_knowledge_base(write_kb(tmp_path, PROCEDURE))
+    kb = load_knowledge_base([write_kb(tmp_path, PROCEDURE)], include_shipped=False)
     assert kb.procedures["p"].section("what").points[0].text == "Plain words."
 
 
@@ -133,7 +133,10 @@ BAD_PROCEDURES = [
     ),
     pytest.param(
         "- just\n- a list\n",
-        ["procedures/p.yaml:1:1: a procedure must be a mapping of keys to values, not a list"],
+        [
+            "procedures/p.yaml:1:1: a knowledge-base file must be a mapping of keys to values, "
+            "not a list"
+        ],
         id="list-at-top",
     ),
     pytest.param("", ["procedures/p.yaml:1:1: file is empty"], id="empty"),
@@ -196,7 +199,7 @@ def test_encoding_problems(tmp_path, raw, expected):
     root = write_kb(tmp_path, "")
     (root / "procedures" / "p.yaml").write_bytes(raw)
     with pytest.raises(KnowledgeBaseError) as caught:
-        load_knowledge_base(root)
+        load_knowledge_base([root], include_shipped=False)
     assert str(caught.value.problems[0]).removeprefix(str(root) + "/") == expected
 
 
@@ -218,7 +221,7 @@ def test_duplicate_procedure_ids_across_files(tmp_path):
     root = write_kb(tmp_path, PROCEDURE)
     (root / "procedures" / "q.yaml").write_text(PROCEDURE, encoding="utf-8")
     with pytest.raises(KnowledgeBaseError) as caught:
-        load_knowledge_base(root)
+        load_knowledge_base([root], include_shipped=False)
     assert [str(p) for p in caught.value.problems] == [
         f"{root}/procedures/q.yaml:1:1: procedure id 'p' is also used in {root}/procedures/p.yaml"
     ]
@@ -228,6 +231,6 @@ def test_error_summary_is_one_line(tmp_path):
     """The CLI's one line names the first problem and counts the rest."""
     root = write_kb(tmp_path, PROCEDURE.replace("summary:", "sumary:"))
     with pytest.raises(KnowledgeBaseError) as caught:
-        load_knowledge_base(root)
+        load_knowledge_base([root], include_shipped=False)
     (line,) = caught.value.lines()
     assert line.endswith("did you mean 'summary'? (and 1 more problem)")
