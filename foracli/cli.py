@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
+import json
 import os
 import sys
+from pathlib import Path
 from typing import Annotated, TextIO
 
 import typer
 
-from foracli import __version__, query
+from foracli import __version__, checks, query
 from foracli.errors import ExitCode, ForacliError
 from foracli.loader import load_knowledge_base
 from foracli.output import Color, Format, plan_output
@@ -32,6 +35,18 @@ FormatOption = Annotated[
         "-f",
         case_sensitive=False,
         help="Output format; auto is rich on a terminal and plain text in a pipe.",
+    ),
+]
+KbOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--kb",
+        envvar="FORACLI_KB",
+        help=(
+            "Your own knowledge base (a YAML file or folder), merged over the shipped one; "
+            "repeatable. FORACLI_KB takes paths separated by the OS path separator."
+        ),
+        show_default=False,
     ),
 ]
 ColorOption = Annotated[
@@ -81,6 +96,7 @@ def explain(
     ] = None,
     fmt: FormatOption = Format.AUTO,
     color: ColorOption = Color.AUTO,
+    kb: KbOption = None,
 ) -> None:
     """Explain a procedure section by section, with its sources.
 
@@ -88,7 +104,7 @@ def explain(
     """
     name = " ".join(procedure) if procedure else query.DEFAULT_PROCEDURE
     try:
-        view = query.explain(load_knowledge_base(), name, section or ())
+        view = query.explain(load_knowledge_base(kb or ()), name, section or ())
     except ForacliError as error:
         _fail(error)
     _emit("explanation", view, fmt, color)
@@ -102,6 +118,7 @@ def compare(
     ],
     fmt: FormatOption = Format.AUTO,
     color: ColorOption = Color.AUTO,
+    kb: KbOption = None,
 ) -> None:
     """Compare procedures side by side, one row per aspect, with sources.
 
@@ -110,10 +127,56 @@ def compare(
     if len(procedures) < 2:
         raise typer.BadParameter("give at least two procedures", param_hint="PROCEDURES")
     try:
-        view = query.compare(load_knowledge_base(), procedures)
+        view = query.compare(load_knowledge_base(kb or ()), procedures)
     except ForacliError as error:
         _fail(error)
     _emit("comparison", view, fmt, color)
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Knowledge-base files or folders to check (default: the shipped one).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        Format,
+        typer.Option("--format", "-f", case_sensitive=False, help="text (default) or json."),
+    ] = Format.TEXT,
+    strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
+) -> None:
+    """Check knowledge-base files without printing them: every problem, one per line.
+
+    Example: foracli validate my-procedures/
+    """
+    if fmt not in (Format.TEXT, Format.JSON, Format.AUTO):
+        raise typer.BadParameter("validate writes text or json", param_hint="--format")
+    try:
+        problems = checks.validate(paths or (), today=dt.date.today())
+    except ForacliError as error:
+        _fail(error)
+    failed = any(p.severity == "error" or strict for p in problems)
+    if fmt is Format.JSON:
+        sys.stdout.write(checks.problems_json(problems, ok=not failed))
+    else:
+        sys.stdout.writelines(f"{p}\n" for p in problems)
+    sys.stderr.write(f"foracli: {checks.summary(problems)}\n")
+    if failed:
+        raise typer.Exit(code=int(ExitCode.INVALID_KB))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a procedure file, for editors that validate YAML.
+
+    Example: foracli schema > procedure.schema.json
+    """
+    from foracli.schema import procedure_schema
+
+    sys.stdout.write(json.dumps(procedure_schema(), indent=2) + "\n")
 
 
 def _fail(error: ForacliError) -> typer.Exit:

@@ -44,6 +44,16 @@ class NotFoundError(ForacliError):
         return message
 
 
+class PathNotFoundError(ForacliError):
+    """A knowledge-base path the user gave does not exist."""
+
+    exit_code = ExitCode.NOT_FOUND
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(f"no such knowledge-base file or folder: {path}")
+
+
 class MissingSectionError(NotFoundError):
     """A real section that this procedure does not have."""
 
@@ -63,9 +73,11 @@ class Problem:
     line: int
     column: int
     message: str
+    severity: str = "error"  # or "warning": reported by validate, never fatal elsewhere
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+        label = "warning: " if self.severity == "warning" else ""
+        return f"{self.path}:{self.line}:{self.column}: {label}{self.message}"
 
 
 class KnowledgeBaseError(ForacliError):

@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from foracli.errors import KnowledgeBaseError, Problem
+from foracli.errors import KnowledgeBaseError, PathNotFoundError, Problem
 from foracli.model import (
     ASPECTS_BY_KEY,
     SECTION_KEYS,
@@ -29,7 +29,9 @@ from foracli.model import (
     Section,
     Source,
     StudyType,
+    Term,
 )
+from foracli.text import normalise_name
 from foracli.yamlread import ID_PATTERN, NodeReader, Reference, hint, read_node
 
 if TYPE_CHECKING:
@@ -70,18 +72,32 @@ def load_knowledge_base(
     """
     layers = [shipped_data_dir()] if include_shipped else []
     layers += list(paths)
+    for root in paths:
+        if not root.exists():
+            raise PathNotFoundError(str(root))
     problems: list[Problem] = []
     merged = _Layer()
     for root in layers:
         layer = _read_layer(root, problems)
         merged.procedures.update(layer.procedures)
         merged.sources.update(layer.sources)
+        merged.glossary.update(layer.glossary)
         merged.refs.extend(layer.refs)
-    kb = KnowledgeBase(procedures=merged.procedures, sources=merged.sources)
+    kb = KnowledgeBase(merged.procedures, merged.sources, merged.glossary)
     problems.extend(_cross_check(kb, merged.refs))
+    problems.extend(_alias_clashes(kb))
     if problems:
         raise KnowledgeBaseError(problems)
     return kb
+
+
+@dataclass(frozen=True)
+class _Document:
+    """What one file holds."""
+
+    procedure: Procedure | None = None
+    sources: dict[str, Source] = field(default_factory=dict)
+    terms: dict[str, Term] = field(default_factory=dict)
 
 
 @dataclass
@@ -90,6 +106,7 @@ class _Layer:
 
     procedures: dict[str, Procedure] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
+    glossary: dict[str, Term] = field(default_factory=dict)
     refs: list[Reference] = field(default_factory=list)
     where: dict[str, str] = field(default_factory=dict)
 
@@ -97,28 +114,36 @@ class _Layer:
 def yaml_files(root: Path) -> list[Path]:
     """*root* itself if it is a file, else every YAML file below it, in a stable order."""
     if root.is_dir():
-        return sorted(p for p in root.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
+        # Symlinks are kept even when broken or looping: reading them reports why.
+        return sorted(
+            p
+            for p in root.rglob("*")
+            if p.suffix in YAML_SUFFIXES and (p.is_file() or p.is_symlink())
+        )
     return [root]
 
 
 def _read_layer(root: Path, problems: list[Problem]) -> _Layer:
     layer = _Layer()
-    if not root.exists():
-        problems.append(Problem(str(root), 1, 1, "no such file or folder"))
-        return layer
     for path in yaml_files(root):
         node = read_node(path, problems)
         if node is None:
             continue
         reader = _DocumentReader(str(path), problems)
-        procedure, sources = reader.document(node)
+        document = reader.document(node)
+        procedure = document.procedure
         layer.refs.extend(reader.refs)
-        for sid, source in sources.items():
+        for sid, source in document.sources.items():
             if sid in layer.sources:
                 reader.problem(node, f"source id '{sid}' is also used in {layer.where[sid]}")
                 continue
             layer.sources[sid] = source
             layer.where[sid] = str(path)
+        for key, term in document.terms.items():
+            if key in layer.glossary:
+                reader.problem(node, f"glossary term '{key}' is defined twice")
+                continue
+            layer.glossary[key] = term
         if procedure is None:
             continue
         if procedure.id in layer.procedures:
@@ -134,20 +159,44 @@ class _DocumentReader(NodeReader):
 
     # -- documents --------------------------------------------------------
 
-    def document(self, node: Node) -> tuple[Procedure | None, dict[str, Source]]:
-        """A procedure file (which may carry its own sources) or a bibliography file."""
+    def document(self, node: Node) -> _Document:
+        """A procedure file (which may carry its own sources), or a sources/glossary file."""
         import yaml
 
         if not isinstance(node, yaml.MappingNode):
             self.mapping(node, "a knowledge-base file", [])
-            return None, {}
+            return _Document()
         keys = {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
         if keys & set(PROCEDURE_KEYS):
-            return self.procedure(node)
-        top = self.mapping(node, "a sources file", ["sources"])
-        if not top or "sources" not in top:
-            return None, {}
-        return None, self.bibliography(top["sources"])
+            return _Document(*self.procedure(node))
+        top = self.mapping(node, "a sources or glossary file", [], ["sources", "glossary"])
+        if top is None:
+            return _Document()
+        if not top:
+            self.problem(
+                node, "a knowledge-base file needs 'id' (a procedure), 'sources' or 'glossary'"
+            )
+        sources = self.bibliography(top["sources"]) if "sources" in top else {}
+        terms = self.glossary(top["glossary"]) if "glossary" in top else {}
+        return _Document(None, sources, terms)
+
+    def glossary(self, node: Node) -> dict[str, Term]:
+        """The entries of a `glossary:` mapping, keyed by term."""
+        entries = self.mapping(node, "glossary", [], any_key=True)
+        result: dict[str, Term] = {}
+        for key, value in (entries or {}).items():
+            fields = self.mapping(
+                value, f"term '{key}'", ["definition"], ["term", "aliases", "sources"]
+            )
+            if fields is None or "definition" not in fields:
+                continue
+            definition = self.text(fields["definition"], "definition")
+            term = self.text(fields["term"], "term") if "term" in fields else key
+            aliases = self.text_list(fields["aliases"], "aliases") if "aliases" in fields else ()
+            sources = self.ids(fields["sources"], "sources") if "sources" in fields else ()
+            if definition and term:
+                result[key] = Term(key, term, definition, aliases, sources)
+        return result
 
     def bibliography(self, node: Node) -> dict[str, Source]:
         """The entries of a `sources:` mapping, keyed by id."""
@@ -182,6 +231,7 @@ class _DocumentReader(NodeReader):
         doi, pmid, url = text("doi"), text("pmid"), text("url")
         if title is None or kind is None:
             return None
+        line, column = node.start_mark.line + 1, node.start_mark.column + 1
         return Source(
             id=sid,
             title=title,
@@ -194,6 +244,9 @@ class _DocumentReader(NodeReader):
             url=url,
             level=level,
             note=note,
+            path=self.path,
+            line=line,
+            column=column,
         )
 
     def procedure(self, node: Node) -> tuple[Procedure | None, dict[str, Source]]:
@@ -244,6 +297,10 @@ class _DocumentReader(NodeReader):
             aspects=aspects,
             comparisons=comparisons,
             path=self.path,
+            next_review_at=(
+                fields["next_review"].start_mark.line + 1,
+                fields["next_review"].start_mark.column + 1,
+            ),
         )
         return procedure, sources
 
@@ -406,6 +463,20 @@ def _cross_check(kb: KnowledgeBase, refs: list[Reference]) -> list[Problem]:
                 where = f"source '{ref.target}' is not in sources.yaml"
             at = ref.at
             problems.append(Problem(at.path, at.line, at.column, where + hint(ref.target, known)))
+    return problems
+
+
+def _alias_clashes(kb: KnowledgeBase) -> list[Problem]:
+    """Two procedures may not answer to the same name: lookups must never guess."""
+    owner: dict[str, str] = {}
+    problems = []
+    for proc in kb.procedures.values():
+        for name in dict.fromkeys(normalise_name(n) for n in (proc.id, proc.name, *proc.aliases)):
+            other = owner.setdefault(name, proc.id)
+            if other != proc.id:
+                problems.append(
+                    Problem(proc.path, 1, 1, f"name '{name}' also belongs to procedure '{other}'")
+                )
     return problems
 
 

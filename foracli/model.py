@@ -122,6 +122,18 @@ class SectionSpec:
     aliases: tuple[str, ...]
     numbered: bool = False
 
+    def title_for(self, approach: Approach) -> str:
+        """The heading for a procedure of *approach* (care without surgery reads differently)."""
+        if approach is Approach.NON_SURGICAL:
+            return NON_SURGICAL_TITLES.get(self.key, self.title)
+        return self.title
+
+
+NON_SURGICAL_TITLES = {
+    "steps": "What the treatment involves",
+    "questions": "Questions to ask your doctor",
+}
+
 
 # Fixed order: the brief's what/steps/benefits/recovery plus the sections the best
 # patient-information pages use (shared/reference/patient-education.md §0).
@@ -254,6 +266,7 @@ class Procedure:
     aspects: dict[str, AspectValue] = field(hash=False)
     comparisons: tuple[Comparison, ...] = ()
     path: str = ""
+    next_review_at: tuple[int, int] = field(default=(1, 1), compare=False)
 
     def section(self, key: str) -> Section | None:
         """The section with *key*, if the procedure has it."""
@@ -287,6 +300,10 @@ class Source:
     url: str | None = None
     level: int | None = None
     note: str | None = None
+    # Where the entry was written, for validate's messages; not part of its identity.
+    path: str = field(default="", compare=False)
+    line: int = field(default=1, compare=False)
+    column: int = field(default=1, compare=False)
 
     def citation(self) -> str:
         """A one-line, plain citation with DOI/PMID where known."""
@@ -313,8 +330,20 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Term:
+    """A glossary entry: a medical word and its plain meaning."""
+
+    key: str
+    term: str
+    definition: str
+    aliases: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
-    """All procedures and sources, validated and cross-checked."""
+    """All procedures, sources and glossary terms, validated and cross-checked."""
 
     procedures: dict[str, Procedure]
     sources: dict[str, Source]
+    glossary: dict[str, Term] = field(default_factory=dict)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterable
+import stat
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from foracli.errors import Problem
 from foracli.text import clean_text
@@ -25,6 +26,12 @@ if TYPE_CHECKING:
 E = TypeVar("E", bound=Enum)
 
 MAX_FILE_BYTES = 1024 * 1024  # far above any real procedure file (~30 KB)
+MAX_DEPTH = 20  # a procedure file nests 5 levels; anything deeper is not ours
+PLAIN_TAGS = {"!"} | {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+ALIAS_MESSAGE = "YAML aliases (*name) are not allowed; write the value out"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STR_TAG = "tag:yaml.org,2002:str"
 TAG_NAMES = {
@@ -47,27 +54,13 @@ class Reference:
 
 def read_node(path: Path, problems: list[Problem]) -> Node | None:
     """Parse one file into a YAML node, turning every failure into a Problem."""
-    import yaml  # imported here: only a cold load pays for it
-
     where = str(path)
 
     def fail(message: str, line: int = 1, column: int = 1) -> None:
         problems.append(Problem(where, line, column, message))
 
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        fail("no such file")
-        return None
-    except IsADirectoryError:
-        fail("is a folder, not a YAML file")
-        return None
-    except OSError as error:
-        fail(f"cannot read: {error.strerror or error}")
-        return None
-    if len(raw) > MAX_FILE_BYTES:
-        fail(f"file is larger than {MAX_FILE_BYTES // 1024} KiB; refusing to read it")
+    raw = _read_bytes(path, fail)
+    if raw is None:
         return None
     if raw.startswith(b"\xef\xbb\xbf"):
         fail("file starts with a byte-order mark; save it as UTF-8 without BOM")
@@ -79,32 +72,87 @@ def read_node(path: Path, problems: list[Problem]) -> Node | None:
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         fail("file is not valid UTF-8", line, column)
         return None
+    return _compose(text, fail)
+
+
+def _read_bytes(path: Path, fail: Callable[..., None]) -> bytes | None:
+    # stat first: opening a FIFO or a device would block or never end.
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        fail("no such file")
+        return None
+    except OSError as error:
+        fail(f"cannot read: {error.strerror or error}")
+        return None
+    if stat.S_ISDIR(info.st_mode):
+        fail("is a folder, not a YAML file")
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        fail("is not a regular file")
+        return None
+    if info.st_size > MAX_FILE_BYTES:
+        fail(f"file is larger than {MAX_FILE_BYTES // 1024} KiB; refusing to read it")
+        return None
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        fail(f"cannot read: {error.strerror or error}")
+        return None
+    if len(raw) > MAX_FILE_BYTES:  # grew after stat
+        fail(f"file is larger than {MAX_FILE_BYTES // 1024} KiB; refusing to read it")
+        return None
+    return raw
+
+
+def _compose(text: str, fail: Callable[..., None]) -> Node | None:
+    import yaml  # imported here: only a cold load pays for it
+
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
+        # A streaming pass first: refuses aliases (no "billion laughs") and deep
+        # nesting before the recursive composer could exhaust the stack.
+        depth = 0
+        for event in yaml.parse(text, Loader=loader_cls):
+            if isinstance(event, yaml.AliasEvent):
+                fail(ALIAS_MESSAGE, *_position(event.start_mark))
+                return None
+            tag = getattr(event, "tag", None)
+            if tag is not None and tag not in PLAIN_TAGS:
+                fail(f"YAML tag '{tag}' is not allowed", *_position(event.start_mark))
+                return None
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    message = f"YAML is nested more than {MAX_DEPTH} levels deep"
+                    fail(message, *_position(event.start_mark))
+                    return None
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
         documents = list(yaml.compose_all(text, Loader=loader_cls))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        message = f"YAML syntax error: {error.problem or error.context}"
-        if mark is not None:
-            fail(message, mark.line + 1, mark.column + 1)
-        else:
-            fail(message)
+        fail(f"YAML syntax error: {error.problem or error.context}", *_position(mark))
         return None
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, RecursionError) as error:
         fail(f"YAML error: {error}")
-        return None
-    except RecursionError:
-        fail("YAML is nested too deeply")
         return None
     documents = [doc for doc in documents if doc is not None]
     if not documents:
         fail("file is empty")
         return None
     if len(documents) > 1:
-        second = documents[1].start_mark
-        fail("file holds several YAML documents; use one", second.line + 1, second.column + 1)
+        fail("file holds several YAML documents; use one", *_position(documents[1].start_mark))
         return None
     return documents[0]
+
+
+def _position(mark: Any) -> tuple[int, int]:
+    """1-based (line, column) of a PyYAML mark, or the file's start when there is none."""
+    if mark is None:
+        return 1, 1
+    return mark.line + 1, mark.column + 1
 
 
 class NodeReader:
@@ -126,7 +174,7 @@ class NodeReader:
         # An anchor reused through an alias is the same node object: refuse it,
         # which also defuses "billion laughs" expansion.
         if id(node) in self._seen:
-            self.problem(node, "YAML aliases (*name) are not allowed; write the value out")
+            self.problem(node, ALIAS_MESSAGE)
             return False
         self._seen.add(id(node))
         return True

@@ -148,14 +148,14 @@ BAD_PROCEDURES = [
     pytest.param(
         PROCEDURE.replace("name: P", "name: !!python/object:os.system P"),
         [
-            "procedures/p.yaml:2:7: name: YAML tag 'tag:yaml.org,2002:python/object:os.system' "
+            "procedures/p.yaml:2:7: YAML tag 'tag:yaml.org,2002:python/object:os.system' "
             "is not allowed"
         ],
         id="python-tag",
     ),
     pytest.param(
         PROCEDURE.replace("name: P", "name: &n P").replace("summary: A procedure.", "summary: *n"),
-        ["procedures/p.yaml:2:7: YAML aliases (*name) are not allowed; write the value out"],
+        ["procedures/p.yaml:3:10: YAML aliases (*name) are not allowed; write the value out"],
         id="alias",
     ),
     pytest.param(

@@ -83,7 +83,7 @@ def render_explanation(view: Explanation, out: TextIO) -> None:
             "sections": [
                 {
                     "key": section.key,
-                    "title": section.spec.title,
+                    "title": section.spec.title_for(view.procedure.approach),
                     "points": [_point(p) for p in section.points],
                 }
                 for section in view.sections

@@ -41,7 +41,7 @@ def render_explanation(view: Explanation, out: TextIO) -> None:
     lines = [f"# {escape(proc.name)}", "", escape(proc.summary)]
     for section in view.sections:
         spec = SECTIONS_BY_KEY[section.key]
-        lines += ["", f"## {escape(spec.title)}", ""]
+        lines += ["", f"## {escape(spec.title_for(proc.approach))}", ""]
         for n, point in enumerate(section.points, start=1):
             bullet = f"{n}." if spec.numbered else "-"
             label = f"**{escape(point.label)}:** " if point.label else ""

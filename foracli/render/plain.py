@@ -31,7 +31,7 @@ def render_explanation(view: Explanation, out: TextIO) -> None:
     lines = [view.procedure.name, view.procedure.summary]
     for section in view.sections:
         spec = SECTIONS_BY_KEY[section.key]
-        lines += ["", spec.title]
+        lines += ["", spec.title_for(view.procedure.approach)]
         for n, point in enumerate(section.points, start=1):
             bullet = f"{n}. " if spec.numbered else "- "
             label, text, sure, refs = point_parts(point, citations)

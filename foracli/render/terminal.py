@@ -120,7 +120,7 @@ def render_explanation(view: Explanation, console: Console) -> None:
         parts.append(
             Panel(
                 _bullets(rows),
-                title=Text(f" {spec.title} ", style=f"bold {style}"),
+                title=Text(f" {spec.title_for(proc.approach)} ", style=f"bold {style}"),
                 title_align="left",
                 border_style=style,
                 box=box.ROUNDED,

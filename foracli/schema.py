@@ -1,0 +1,160 @@
+"""The JSON Schema of a procedure file, built from the model's vocabularies.
+
+Editors with a YAML language server use it to validate and complete as people
+type; the loader stays the authority (it also checks sources, units and numbers).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from foracli.model import ASPECTS, SECTIONS, Approach, Certainty, Finding, Region, StudyType
+
+SCHEMA_ID = "https://foracli.invalid/schema/procedure-1.json"
+_ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
+_TEXT = {"type": "string", "minLength": 1}
+_DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_SOURCES = {"type": "array", "items": _ID, "minItems": 1, "uniqueItems": True}
+
+
+def _enum(values: type[Any], description: str) -> dict[str, Any]:
+    return {"enum": [member.value for member in values], "description": description}
+
+
+def procedure_schema() -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) for one procedure file."""
+    certainty = _enum(Certainty, "How sure the evidence lets us be (GRADE).")
+    point = {
+        "oneOf": [
+            {**_TEXT, "description": "A plain point with no number and no claim needing a source."},
+            {
+                "type": "object",
+                "required": ["text"],
+                "additionalProperties": False,
+                "properties": {
+                    "text": _TEXT,
+                    "label": {
+                        **_TEXT,
+                        "description": "Short lead-in, such as a variant or a time.",
+                    },
+                    "sources": _SOURCES,
+                    "certainty": certainty,
+                },
+            },
+        ]
+    }
+    aspect_props: dict[str, Any] = {}
+    for spec in ASPECTS:
+        props: dict[str, Any] = {
+            "text": _TEXT,
+            "note": _TEXT,
+            "sources": _SOURCES,
+            "certainty": certainty,
+        }
+        if spec.unit:
+            props |= {
+                "low": {"type": "number", "minimum": 0},
+                "high": {"type": "number", "minimum": 0},
+                "unit": {"const": spec.unit},
+            }
+        aspect_props[spec.key] = {
+            "type": "object",
+            "description": spec.label + (f" (unit: {spec.unit})" if spec.unit else " (text)"),
+            "required": ["sources"],
+            "additionalProperties": False,
+            "properties": props,
+        }
+    source = {
+        "type": "object",
+        "required": ["title", "type"],
+        "additionalProperties": False,
+        "properties": {
+            "authors": _TEXT,
+            "year": {"type": "integer", "minimum": 1800, "maximum": 2100},
+            "title": _TEXT,
+            "journal": _TEXT,
+            "doi": _TEXT,
+            "pmid": {"type": "string", "pattern": r"^\d+$"},
+            "url": _TEXT,
+            "type": _enum(StudyType, "The kind of publication."),
+            "level": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 5,
+                "description": "Oxford CEBM 2011 level of evidence.",
+            },
+            "note": _TEXT,
+        },
+        "anyOf": [{"required": ["doi"]}, {"required": ["pmid"]}, {"required": ["url"]}],
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "foracli procedure file",
+        "type": "object",
+        "required": [
+            "id",
+            "name",
+            "summary",
+            "approach",
+            "regions",
+            "reviewed",
+            "next_review",
+            "sections",
+        ],
+        "additionalProperties": False,
+        "properties": {
+            "id": _ID,
+            "name": _TEXT,
+            "aliases": {"type": "array", "items": _TEXT, "uniqueItems": True},
+            "approach": _enum(Approach, "How the surgeon reaches the nerve."),
+            "regions": {
+                "type": "array",
+                "items": _enum(Region, "Part of the spine."),
+                "uniqueItems": True,
+            },
+            "summary": _TEXT,
+            "reviewed": _DATE,
+            "next_review": _DATE,
+            "sections": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    spec.key: {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": point,
+                        "description": spec.title,
+                    }
+                    for spec in SECTIONS
+                },
+            },
+            "aspects": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": aspect_props,
+            },
+            "comparisons": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["with", "aspect", "finding", "text", "sources"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "with": _ID,
+                        "aspect": {"enum": [spec.key for spec in ASPECTS]},
+                        "finding": _enum(Finding, "Relative to this procedure."),
+                        "text": _TEXT,
+                        "sources": _SOURCES,
+                        "certainty": certainty,
+                    },
+                },
+            },
+            "sources": {
+                "type": "object",
+                "description": "This file's own bibliography.",
+                "propertyNames": _ID,
+                "additionalProperties": source,
+            },
+        },
+    }

@@ -1,0 +1,183 @@
+"""User knowledge bases: --kb and FORACLI_KB merging, `validate` and `schema`."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from foracli.cli import app
+from foracli.loader import shipped_data_dir
+from foracli.schema import procedure_schema
+from tests.conftest import PROCEDURE
+
+OWN_SOURCES = """\
+sources:
+  own-2024:
+    title: Our clinic's audit
+    url: https://example.org/audit
+    type: cohort
+    level: 3
+"""
+MINE = (
+    PROCEDURE.replace("id: p", "id: mine").replace("name: P", "name: My clinic's method")
+    + (
+        "aliases: [our method]\n"
+        "aspects:\n  hospital-stay:\n    low: 0\n    high: 1\n    unit: days\n"
+        "    sources: [own-2024]\n"
+    )
+    + OWN_SOURCES
+)
+
+
+@pytest.fixture
+def mine(tmp_path) -> Path:
+    """A one-file user knowledge base carrying its own source."""
+    path = tmp_path / "mine.yaml"
+    path.write_text(MINE, encoding="utf-8")
+    return path
+
+
+def test_kb_adds_a_procedure(runner, mine):
+    """--kb FILE adds a procedure that explain finds by name or alias."""
+    result = runner.invoke(
+        app, ["explain", "our method", "--kb", str(mine)], catch_exceptions=False
+    )
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == "My clinic's method"
+
+
+def test_compare_user_procedure_with_shipped(runner, mine):
+    """compare mixes a user procedure and a shipped one on the same rows."""
+    result = runner.invoke(
+        app, ["compare", "mine", "open", "--kb", str(mine)], catch_exceptions=False
+    )
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    stay = lines.index("Hospital stay")
+    assert re.fullmatch(r"- My clinic's method: 0 to 1 day\. \[\d+\]", lines[stay + 1])
+
+
+def test_environment_variable_takes_several_paths(runner, mine, tmp_path):
+    """FORACLI_KB holds paths separated by the OS path separator."""
+    other = tmp_path / "more"
+    other.mkdir()
+    (other / "q.yaml").write_text(PROCEDURE.replace("id: p", "id: q").replace("name: P", "name: Q"))
+    env = {"FORACLI_KB": os.pathsep.join([str(mine), str(other)])}
+    result = runner.invoke(app, ["compare", "mine", "q"], env=env, catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == "My clinic's method vs Q"
+
+
+def test_user_file_replaces_shipped_procedure_with_same_id(runner, tmp_path):
+    """A user file with a shipped id replaces that procedure."""
+    path = tmp_path / "open.yaml"
+    path.write_text(
+        PROCEDURE.replace("id: p", "id: open-foraminotomy").replace(
+            "name: P", "name: Our open technique"
+        )
+    )
+    result = runner.invoke(app, ["explain", "open-foraminotomy", "--kb", str(path)])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == "Our open technique"
+
+
+def test_validate_shipped_is_clean(runner):
+    """`foracli validate` with no path checks the shipped knowledge base: no problems."""
+    result = runner.invoke(app, ["validate"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == "foracli: no problems found\n"
+
+
+def test_validate_reports_every_problem(runner, tmp_path):
+    """All problems, one per line, located; exit 3."""
+    (tmp_path / "a.yaml").write_text(PROCEDURE.replace("summary:", "sumary:"))
+    (tmp_path / "b.yaml").write_text(
+        PROCEDURE.replace("id: p", "id: q").replace("name: P", "name: no")
+    )
+    result = runner.invoke(app, ["validate", str(tmp_path)])
+    assert result.exit_code == 3
+    assert result.stdout.splitlines() == [
+        f"{tmp_path}/a.yaml:3:1: unknown key 'sumary' in a procedure; did you mean 'summary'?",
+        f"{tmp_path}/a.yaml:1:1: a procedure is missing 'summary'",
+        f"{tmp_path}/b.yaml:2:7: name must be text, but YAML reads a true/false value; "
+        "put it in quotes",
+    ]
+    assert result.stderr == "foracli: 3 errors, 0 warnings in 2 files\n"
+
+
+def test_validate_warnings_and_strict(runner, tmp_path):
+    """Content rules are warnings (exit 0) unless --strict (exit 3)."""
+    path = tmp_path / "old.yaml"
+    path.write_text(
+        MINE.replace("next_review: 2028-01-01", "next_review: 2026-02-01")
+        + "  unused-1:\n    title: Nobody cites me\n    url: https://e.org\n"
+        "    type: review\n"
+    )
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        f"{path}:7:14: warning: next_review 2026-02-01 has passed; re-check the page against "
+        "the evidence",
+        f"{path}:25:5: warning: source 'unused-1' is not cited anywhere",
+    ]
+    strict = runner.invoke(app, ["validate", "--strict", str(path)])
+    assert strict.exit_code == 3
+
+
+def test_validate_json(runner, tmp_path):
+    """--format json lists the problems as objects."""
+    path = tmp_path / "a.yaml"
+    path.write_text(PROCEDURE.replace("summary:", "sumary:"))
+    result = runner.invoke(app, ["validate", "-f", "json", str(path)])
+    assert result.exit_code == 3
+    doc = json.loads(result.stdout)
+    assert doc["ok"] is False
+    assert doc["problems"][0] == {
+        "path": str(path),
+        "line": 3,
+        "column": 1,
+        "severity": "error",
+        "message": "unknown key 'sumary' in a procedure; did you mean 'summary'?",
+    }
+
+
+def test_validate_missing_path(runner, tmp_path):
+    """A path that does not exist: exit 1, one line."""
+    result = runner.invoke(app, ["validate", str(tmp_path / "nope")])
+    assert result.exit_code == 1
+    assert result.stderr == f"foracli: no such knowledge-base file or folder: {tmp_path}/nope\n"
+
+
+def test_schema_is_valid_and_accepts_every_shipped_procedure(runner):
+    """`foracli schema` prints a valid JSON Schema that every shipped file satisfies."""
+    result = runner.invoke(app, ["schema"], catch_exceptions=False)
+    schema = json.loads(result.stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    files = sorted((shipped_data_dir() / "procedures").glob("*.yaml"))
+    assert files
+    for path in files:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # YAML reads dates as dates; JSON Schema sees them as strings in an editor.
+        document = json.loads(json.dumps(document, default=str))
+        errors = list(validator.iter_errors(document))
+        assert errors == [], (path, errors[:1])
+
+
+def test_schema_rejects_typos():
+    """The schema catches an unknown key and a wrong unit, as editors should show."""
+    validator = jsonschema.Draft202012Validator(procedure_schema())
+    document = yaml.safe_load(
+        MINE.replace("summary:", "sumary:").replace("unit: days", "unit: hours")
+    )
+    document = json.loads(json.dumps(document, default=str))
+    messages = " ".join(e.message for e in validator.iter_errors(document))
+    assert "'sumary' was unexpected" in messages
+    assert "'days' was expected" in messages
