@@ -12,7 +12,12 @@ from foracli.cli import app
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 BLOCK = re.compile(r"```console\n\$ (foracli [^\n]*)\n(.*?)```", re.S)
-TRANSCRIPTS = BLOCK.findall(README)
+# Only real transcripts: one command with its output (not command lists or redirections).
+TRANSCRIPTS = [
+    (command, output)
+    for command, output in BLOCK.findall(README)
+    if output and not output.startswith("$") and "\n$ " not in output and ">" not in command
+]
 
 
 def test_readme_has_transcripts():
