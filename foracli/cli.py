@@ -116,6 +116,10 @@ def compare(
         list[str],
         typer.Argument(help="Two or more procedure ids, names or aliases.", show_default=False),
     ],
+    evidence: Annotated[
+        bool,
+        typer.Option("--evidence", help="Also show the studies behind each row (for clinicians)."),
+    ] = False,
     fmt: FormatOption = Format.AUTO,
     color: ColorOption = Color.AUTO,
     kb: KbOption = None,
@@ -127,10 +131,32 @@ def compare(
     if len(procedures) < 2:
         raise typer.BadParameter("give at least two procedures", param_hint="PROCEDURES")
     try:
-        view = query.compare(load_knowledge_base(kb or ()), procedures)
+        view = query.compare(load_knowledge_base(kb or ()), procedures, evidence=evidence)
     except ForacliError as error:
         _fail(error)
     _emit("comparison", view, fmt, color)
+
+
+@app.command()
+def sources(
+    procedure: Annotated[
+        list[str] | None,
+        typer.Argument(help="Only the sources this procedure cites.", show_default=False),
+    ] = None,
+    fmt: FormatOption = Format.AUTO,
+    color: ColorOption = Color.AUTO,
+    kb: KbOption = None,
+) -> None:
+    """List the bibliography: study, journal, DOI or PMID, and kind of evidence.
+
+    Example: foracli sources endoscopic
+    """
+    name = " ".join(procedure) if procedure else None
+    try:
+        view = query.list_sources(load_knowledge_base(kb or ()), name)
+    except ForacliError as error:
+        _fail(error)
+    _emit("sources", view, fmt, color)
 
 
 @app.command()

@@ -216,7 +216,18 @@ class _DocumentReader(NodeReader):
             node,
             f"source '{sid}'",
             ["title", "type"],
-            ["authors", "year", "journal", "doi", "pmid", "url", "level", "note"],
+            [
+                "authors",
+                "year",
+                "journal",
+                "doi",
+                "pmid",
+                "url",
+                "level",
+                "note",
+                "participants",
+                "result",
+            ],
         )
         if fields is None:
             return None
@@ -228,6 +239,12 @@ class _DocumentReader(NodeReader):
         year = self.integer(fields["year"], "year", 1800, 2100) if "year" in fields else None
         level = self.integer(fields["level"], "level", 1, 5) if "level" in fields else None
         authors, journal, note = text("authors"), text("journal"), text("note")
+        participants = (
+            self.integer(fields["participants"], "participants", 1, 10_000_000)
+            if "participants" in fields
+            else None
+        )
+        result = text("result")
         doi, pmid, url = text("doi"), text("pmid"), text("url")
         if title is None or kind is None:
             return None
@@ -244,6 +261,8 @@ class _DocumentReader(NodeReader):
             url=url,
             level=level,
             note=note,
+            participants=participants,
+            result=result,
             path=self.path,
             line=line,
             column=column,

@@ -300,6 +300,8 @@ class Source:
     url: str | None = None
     level: int | None = None
     note: str | None = None
+    participants: int | None = None  # people studied, for clinicians' evidence view
+    result: str | None = None  # the study's main result, in one plain sentence
     # Where the entry was written, for validate's messages; not part of its identity.
     path: str = field(default="", compare=False)
     line: int = field(default=1, compare=False)
@@ -327,6 +329,14 @@ class Source:
         if self.level is None:
             return self.type.label
         return f"{self.type.label}, evidence level {self.level}"
+
+    def evidence_summary(self) -> str:
+        """Type, level, size and result: what a clinician weighs."""
+        parts = [self.evidence_label()]
+        if self.participants:
+            parts.append(f"{self.participants:,} people")
+        text = ", ".join(parts)
+        return f"{text}: {self.result}" if self.result else text
 
 
 @dataclass(frozen=True)

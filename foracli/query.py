@@ -141,9 +141,31 @@ class ComparisonView:
     procedures: tuple[Procedure, ...]
     rows: tuple[Row, ...]
     sources: tuple[Source, ...]
+    evidence: bool = False  # also show the studies behind each row (clinician view)
+
+    def row_sources(self, row: Row) -> tuple[Source, ...]:
+        """The sources cited on *row*, in citation order."""
+        ids = set(_cited([row.head_to_head, [v for v in row.values if v]]))
+        return tuple(s for s in self.sources if s.id in ids)
 
 
-def compare(kb: KnowledgeBase, names: Sequence[str]) -> ComparisonView:
+@dataclass(frozen=True)
+class SourceList:
+    """The bibliography behind one procedure, or the whole knowledge base."""
+
+    procedure: Procedure | None
+    sources: tuple[Source, ...]
+
+
+def list_sources(kb: KnowledgeBase, name: str | None = None) -> SourceList:
+    """Sources cited by the procedure *name* (in citation order), or every source by id."""
+    if name is None:
+        return SourceList(None, tuple(kb.sources[sid] for sid in sorted(kb.sources)))
+    proc = resolve_procedure(kb, name)
+    return SourceList(proc, tuple(kb.sources[sid] for sid in proc.cited_sources()))
+
+
+def compare(kb: KnowledgeBase, names: Sequence[str], *, evidence: bool = False) -> ComparisonView:
     """Resolve two or more *names* and line them up on the fixed aspects."""
     procs: list[Procedure] = []
     for name in names:
@@ -163,4 +185,4 @@ def compare(kb: KnowledgeBase, names: Sequence[str]) -> ComparisonView:
         rows.append(Row(spec, values, found))
     cited = _cited([*(r.head_to_head for r in rows), *([v for v in r.values if v] for r in rows)])
     sources = tuple(kb.sources[sid] for sid in cited)
-    return ComparisonView(tuple(procs), tuple(rows), sources)
+    return ComparisonView(tuple(procs), tuple(rows), sources, evidence)

@@ -84,6 +84,12 @@ def procedure_schema() -> dict[str, Any]:
                 "description": "Oxford CEBM 2011 level of evidence.",
             },
             "note": _TEXT,
+            "participants": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "How many people the study included.",
+            },
+            "result": {**_TEXT, "description": "The study's main result, in one plain sentence."},
         },
         "anyOf": [{"required": ["doi"]}, {"required": ["pmid"]}, {"required": ["url"]}],
     }

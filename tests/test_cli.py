@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -77,7 +78,8 @@ def test_sections_in_the_order_asked(runner):
     [
         (
             ["explain", "endoscopc"],
-            "foracli: unknown procedure 'endoscopc'; did you mean 'endoscopic'?\n",
+            "foracli: unknown procedure 'endoscopc'; did you mean 'endoscopic' or "
+            "'microendoscopic'?\n",
         ),
         (
             ["explain", "-s", "recovry"],
@@ -176,3 +178,35 @@ def test_invalid_knowledge_base_exits_3_without_traceback(runner, tmp_path, monk
     assert result.stderr.startswith(f"foracli: {root}/procedures/p.yaml:")
     assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
+
+
+def test_sources_for_a_procedure_one_per_line(runner):
+    """`foracli sources PROCEDURE` piped: one `id<TAB>citation` line per cited source."""
+    result = runner.invoke(app, ["sources", "open"], catch_exceptions=False)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    explained = runner.invoke(app, ["explain", "open", "-f", "json"])
+    cited = [s["id"] for s in json.loads(explained.stdout)["sources"]]
+    assert [line.split("\t")[0] for line in lines] == cited
+    assert all(line.count("\t") == 1 for line in lines)
+
+
+def test_sources_without_procedure_lists_the_whole_bibliography(runner):
+    """With no procedure, every source, sorted by id; JSON too."""
+    result = runner.invoke(app, ["sources", "-f", "json"], catch_exceptions=False)
+    doc = json.loads(result.stdout)
+    ids = [s["id"] for s in doc["sources"]]
+    assert ids == sorted(ids)
+    assert doc["procedure"] is None
+    assert len(ids) >= 100
+
+
+def test_compare_evidence_is_opt_in(runner):
+    """--evidence adds the studies behind each row; the patient view stays uncluttered."""
+    plain_view = runner.invoke(app, ["compare", "open", "endoscopic"], catch_exceptions=False)
+    assert "Evidence behind each row" not in plain_view.stdout
+    result = runner.invoke(app, ["compare", "open", "endoscopic", "--evidence"])
+    lines = result.stdout.splitlines()
+    start = lines.index("Evidence behind each row")
+    assert re.fullmatch(r"- Skin cut: \[\d+\] .+", lines[start + 1])
+    assert any("randomised trial, evidence level 2" in line for line in lines[start:])

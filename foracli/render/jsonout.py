@@ -9,7 +9,7 @@ import json
 from typing import Any, TextIO
 
 from foracli.model import AspectValue, Point, Procedure, Source
-from foracli.query import ComparisonView, Explanation
+from foracli.query import ComparisonView, Explanation, SourceList
 from foracli.render.common import DISCLAIMER, format_amount
 
 SCHEMA_VERSION = 1
@@ -65,7 +65,19 @@ def _source(source: Source) -> dict[str, Any]:
         "type": source.type.value,
         "level": source.level,
         "note": source.note,
+        "participants": source.participants,
+        "result": source.result,
         "citation": source.citation(),
+    }
+
+
+def _evidence(source: Source) -> dict[str, Any]:
+    return {
+        "source": source.id,
+        "type": source.type.value,
+        "level": source.level,
+        "participants": source.participants,
+        "result": source.result,
     }
 
 
@@ -123,11 +135,25 @@ def render_comparison(view: ComparisonView, out: TextIO) -> None:
                         }
                         for m in row.head_to_head
                     ],
+                    "evidence": [_evidence(s) for s in view.row_sources(row)],
                 }
                 for row in view.rows
             ],
             "sources": [_source(s) for s in view.sources],
             "disclaimer": DISCLAIMER,
+        },
+        out,
+    )
+
+
+def render_sources(view: SourceList, out: TextIO) -> None:
+    """Write a bibliography as a JSON document to *out*."""
+    _dump(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "kind": "sources",
+            "procedure": view.procedure.id if view.procedure else None,
+            "sources": [_source(s) for s in view.sources],
         },
         out,
     )

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from foracli.model import NO_GOOD_DATA, SECTIONS_BY_KEY, Procedure, Source, end_sentence
-from foracli.query import ComparisonView, Explanation
+from foracli.query import ComparisonView, Explanation, SourceList
 from foracli.render.common import (
     DISCLAIMER,
     EMERGENCY,
@@ -91,7 +91,23 @@ def render_comparison(view: ComparisonView, out: TextIO) -> None:
                     _notes(found.sources, citations),
                 )
             )
+    if view.evidence:
+        lines += ["", "## Evidence behind each row", ""]
+        for row in view.rows:
+            for source in view.row_sources(row):
+                lines.append(
+                    f"- **{escape(row.spec.label)}:** {escape(source.evidence_summary())}"
+                    + _notes([source.id], citations)
+                )
     lines += _footer(view.sources, citations, view.procedures)
+    out.write("\n".join(lines) + "\n")
+
+
+def render_sources(view: SourceList, out: TextIO) -> None:
+    """A numbered Markdown list of the sources."""
+    title = f"Sources: {view.procedure.name}" if view.procedure else "Sources"
+    lines = [f"# {escape(title)}", ""]
+    lines += [f"{n}. {escape(source_line(s))}" for n, s in enumerate(view.sources, start=1)]
     out.write("\n".join(lines) + "\n")
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from foracli.model import NO_GOOD_DATA, SECTIONS_BY_KEY, Procedure, Source, end_sentence
-from foracli.query import ComparisonView, Explanation
+from foracli.query import ComparisonView, Explanation, SourceList
 from foracli.render.common import (
     DISCLAIMER,
     EMERGENCY,
@@ -69,8 +69,19 @@ def render_comparison(view: ComparisonView, out: TextIO) -> None:
                     citations.bracket(found.sources),
                 )
             )
+    if view.evidence:
+        lines += ["", "Evidence behind each row"]
+        for row in view.rows:
+            for source in view.row_sources(row):
+                number = citations.numbers[source.id]
+                lines.append(f"- {row.spec.label}: [{number}] {source.evidence_summary()}")
     lines += _footer(view.sources, citations, view.procedures)
     out.write("\n".join(lines) + "\n")
+
+
+def render_sources(view: SourceList, out: TextIO) -> None:
+    """One source per line: id, a tab, then the citation and its kind of evidence."""
+    out.writelines(f"{s.id}\t{source_line(s)}\n" for s in view.sources)
 
 
 def _footer(

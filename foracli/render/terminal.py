@@ -17,7 +17,7 @@ from rich.text import Text
 
 from foracli.model import NO_GOOD_DATA, SECTIONS_BY_KEY, Procedure, Source, end_sentence
 from foracli.output import TerminalSettings
-from foracli.query import ComparisonView, Explanation
+from foracli.query import ComparisonView, Explanation, SourceList
 from foracli.render.common import (
     DISCLAIMER,
     EMERGENCY,
@@ -185,8 +185,39 @@ def render_comparison(view: ComparisonView, console: Console) -> None:
                 box=box.ROUNDED,
             )
         )
+    if view.evidence:
+        parts.append(_evidence_table(view, citations))
     parts += _footer(view.sources, citations, view.procedures)
     _print(console, parts)
+
+
+def _evidence_table(view: ComparisonView, citations: Citations) -> Table:
+    table = Table(
+        title=Text("Evidence behind each row", style="bold"),
+        box=box.ROUNDED,
+        expand=True,
+        show_lines=True,
+    )
+    table.add_column("Row", style="bold", overflow="fold", ratio=1)
+    table.add_column("Study", overflow="fold", ratio=4)
+    for row in view.rows:
+        for source in view.row_sources(row):
+            study = Text(f"[{citations.numbers[source.id]}] ", style="dim")
+            study.append(source.evidence_summary())
+            table.add_row(Text(row.spec.label), study)
+    return table
+
+
+def render_sources(view: SourceList, console: Console) -> None:
+    """Print a bibliography as a table: number, citation, kind of evidence."""
+    title = f"Sources: {view.procedure.name}" if view.procedure else "Sources"
+    table = Table(title=Text(title, style="bold cyan"), box=box.ROUNDED, expand=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Source", overflow="fold", ratio=3)
+    table.add_column("Evidence", overflow="fold", ratio=1)
+    for n, source in enumerate(view.sources, start=1):
+        table.add_row(str(n), Text(source.citation()), Text(source.evidence_label()))
+    console.print(table)
 
 
 def _print(console: Console, parts: Sequence[RenderableType]) -> None:
