@@ -120,6 +120,10 @@ def compare(
         bool,
         typer.Option("--evidence", help="Also show the studies behind each row (for clinicians)."),
     ] = False,
+    aspect: Annotated[
+        list[str] | None,
+        typer.Option("--aspect", "-a", help="Show only this row (repeatable).", show_default=False),
+    ] = None,
     fmt: FormatOption = Format.AUTO,
     color: ColorOption = Color.AUTO,
     kb: KbOption = None,
@@ -131,10 +135,70 @@ def compare(
     if len(procedures) < 2:
         raise typer.BadParameter("give at least two procedures", param_hint="PROCEDURES")
     try:
-        view = query.compare(load_knowledge_base(kb or ()), procedures, evidence=evidence)
+        view = query.compare(
+            load_knowledge_base(kb or ()), procedures, evidence=evidence, aspects=aspect or ()
+        )
     except ForacliError as error:
         _fail(error)
     _emit("comparison", view, fmt, color)
+
+
+@app.command("list")
+def list_command(
+    fmt: FormatOption = Format.AUTO,
+    color: ColorOption = Color.AUTO,
+    kb: KbOption = None,
+) -> None:
+    """List every procedure with its one-line summary.
+
+    Example: foracli list
+    """
+    try:
+        view = query.list_procedures(load_knowledge_base(kb or ()))
+    except ForacliError as error:
+        _fail(error)
+    _emit("procedures", view, fmt, color)
+
+
+@app.command()
+def search(
+    words: Annotated[list[str], typer.Argument(help="What you want to know.", show_default=False)],
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, help="At most this many hits.")
+    ] = 20,
+    fmt: FormatOption = Format.AUTO,
+    color: ColorOption = Color.AUTO,
+    kb: KbOption = None,
+) -> None:
+    """Search every section, source title and glossary term, best match first.
+
+    Example: foracli search how long off work
+    """
+    try:
+        view = query.find(load_knowledge_base(kb or ()), " ".join(words), limit=limit)
+    except ForacliError as error:
+        _fail(error)
+    _emit("search", view, fmt, color)
+
+
+@app.command()
+def glossary(
+    term: Annotated[
+        list[str] | None, typer.Argument(help="One term to define.", show_default=False)
+    ] = None,
+    fmt: FormatOption = Format.AUTO,
+    color: ColorOption = Color.AUTO,
+    kb: KbOption = None,
+) -> None:
+    """Plain meanings of the medical words foracli uses, or of one of them.
+
+    Example: foracli glossary foramen
+    """
+    try:
+        view = query.glossary(load_knowledge_base(kb or ()), " ".join(term) if term else None)
+    except ForacliError as error:
+        _fail(error)
+    _emit("glossary", view, fmt, color)
 
 
 @app.command()

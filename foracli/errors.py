@@ -44,6 +44,19 @@ class NotFoundError(ForacliError):
         return message
 
 
+class NoMatchError(ForacliError):
+    """A search found nothing."""
+
+    exit_code = ExitCode.NOT_FOUND
+
+    def __init__(self, query: str) -> None:
+        self.query = query
+        super().__init__(
+            f"nothing matches '{query}'; try fewer or plainer words, "
+            "or 'foracli glossary' for the terms used"
+        )
+
+
 class PathNotFoundError(ForacliError):
     """A knowledge-base path the user gave does not exist."""
 

@@ -7,12 +7,14 @@ with the same rules: ids, names and aliases, any case, hyphens or spaces.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from foracli.errors import MissingSectionError, NotFoundError
+from foracli.errors import MissingSectionError, NoMatchError, NotFoundError
 from foracli.model import (
     ASPECTS,
+    ASPECTS_BY_KEY,
     SECTIONS,
     AspectSpec,
     AspectValue,
@@ -21,7 +23,9 @@ from foracli.model import (
     Procedure,
     Section,
     Source,
+    Term,
 )
+from foracli.search import Hit, search
 from foracli.text import normalise_name
 
 DEFAULT_PROCEDURE = "endoscopic-foraminotomy"
@@ -165,15 +169,23 @@ def list_sources(kb: KnowledgeBase, name: str | None = None) -> SourceList:
     return SourceList(proc, tuple(kb.sources[sid] for sid in proc.cited_sources()))
 
 
-def compare(kb: KnowledgeBase, names: Sequence[str], *, evidence: bool = False) -> ComparisonView:
+def compare(
+    kb: KnowledgeBase,
+    names: Sequence[str],
+    *,
+    evidence: bool = False,
+    aspects: Sequence[str] = (),
+) -> ComparisonView:
     """Resolve two or more *names* and line them up on the fixed aspects."""
     procs: list[Procedure] = []
     for name in names:
         proc = resolve_procedure(kb, name)
         if proc not in procs:
             procs.append(proc)
+    keys = [resolve_aspect(a) for a in aspects]
+    specs = [ASPECTS_BY_KEY[k] for k in dict.fromkeys(keys)] if keys else list(ASPECTS)
     rows = []
-    for spec in ASPECTS:
+    for spec in specs:
         values = tuple(p.aspects.get(spec.key) for p in procs)
         shown = {p.id for p in procs}
         found = tuple(
@@ -186,3 +198,90 @@ def compare(kb: KnowledgeBase, names: Sequence[str], *, evidence: bool = False) 
     cited = _cited([*(r.head_to_head for r in rows), *([v for v in r.values if v] for r in rows)])
     sources = tuple(kb.sources[sid] for sid in cited)
     return ComparisonView(tuple(procs), tuple(rows), sources, evidence)
+
+
+@dataclass(frozen=True)
+class ProcedureList:
+    """Every procedure, for `list`."""
+
+    procedures: tuple[Procedure, ...]
+
+
+def list_procedures(kb: KnowledgeBase) -> ProcedureList:
+    """All procedures, by id."""
+    return ProcedureList(tuple(kb.procedures[pid] for pid in sorted(kb.procedures)))
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """What `search` shows: the query and its ranked hits."""
+
+    query: str
+    hits: tuple[Hit, ...]
+
+
+def find(kb: KnowledgeBase, text: str, *, limit: int = 20) -> SearchResult:
+    """Ranked matches for *text*; NotFoundError (with a hint) when nothing matches."""
+    hits = tuple(search(kb, text, limit=limit))
+    if not hits:
+        raise NoMatchError(text)
+    return SearchResult(text, hits)
+
+
+@dataclass(frozen=True)
+class GlossaryView:
+    """Glossary terms, and for each the places that use it."""
+
+    terms: tuple[Term, ...]
+    used_in: dict[str, tuple[tuple[str, str], ...]]
+    single: bool
+
+
+def term_names(kb: KnowledgeBase) -> dict[str, str]:
+    """Every accepted name of every glossary term, normalised, mapped to its key."""
+    names: dict[str, str] = {}
+    for term in kb.glossary.values():
+        for name in (term.key, term.term, *term.aliases):
+            names.setdefault(normalise_name(name), term.key)
+    return names
+
+
+def glossary(kb: KnowledgeBase, name: str | None = None) -> GlossaryView:
+    """All terms, or the one *name* refers to, with where each is used."""
+    if name is None:
+        chosen = tuple(kb.glossary[key] for key in sorted(kb.glossary))
+    else:
+        names = term_names(kb)
+        typed = normalise_name(name)
+        # "Nerves" finds "nerve": try the word as typed, then without a plural ending.
+        forms = (typed, typed.removesuffix("s"), typed.removesuffix("es"))
+        key = next((names[f] for f in forms if f in names), None)
+        if key is None:
+            raise NotFoundError("term", name, _suggest(name, names, show_target=True))
+        chosen = (kb.glossary[key],)
+    return GlossaryView(chosen, {t.key: _uses(kb, t) for t in chosen}, single=name is not None)
+
+
+def _uses(kb: KnowledgeBase, term: Term) -> tuple[tuple[str, str], ...]:
+    pattern = re.compile(
+        r"\b(?:" + "|".join(re.escape(n) for n in (term.term, *term.aliases)) + r")(?:e?s)?\b",
+        re.IGNORECASE,
+    )
+    places: dict[tuple[str, str], None] = {}
+    for proc in kb.procedures.values():
+        for section in proc.sections:
+            if any(pattern.search(p.text) for p in section.points):
+                places[(proc.id, section.key)] = None
+    return tuple(places)
+
+
+def resolve_aspect(name: str) -> str:
+    """The aspect key *name* names (key or label), or NotFoundError with suggestions."""
+    names: dict[str, str] = {}
+    for spec in ASPECTS:
+        for alias in (spec.key, spec.label):
+            names.setdefault(normalise_name(alias), spec.key)
+    found = names.get(normalise_name(name))
+    if found is None:
+        raise NotFoundError("aspect", name, _suggest(name, names, show_target=True))
+    return found

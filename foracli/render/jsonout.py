@@ -9,7 +9,14 @@ import json
 from typing import Any, TextIO
 
 from foracli.model import AspectValue, Point, Procedure, Source
-from foracli.query import ComparisonView, Explanation, SourceList
+from foracli.query import (
+    ComparisonView,
+    Explanation,
+    GlossaryView,
+    ProcedureList,
+    SearchResult,
+    SourceList,
+)
 from foracli.render.common import DISCLAIMER, format_amount
 
 SCHEMA_VERSION = 1
@@ -154,6 +161,65 @@ def render_sources(view: SourceList, out: TextIO) -> None:
             "kind": "sources",
             "procedure": view.procedure.id if view.procedure else None,
             "sources": [_source(s) for s in view.sources],
+        },
+        out,
+    )
+
+
+def render_procedures(view: ProcedureList, out: TextIO) -> None:
+    """Write the list of procedures as a JSON document."""
+    _dump(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "kind": "procedures",
+            "procedures": [_procedure(p) for p in view.procedures],
+        },
+        out,
+    )
+
+
+def render_search(view: SearchResult, out: TextIO) -> None:
+    """Write search hits, best first, as a JSON document."""
+    _dump(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "kind": "search",
+            "query": view.query,
+            "hits": [
+                {
+                    "procedure": h.document.procedure,
+                    "section": h.document.section,
+                    "text": h.document.text,
+                    "score": round(h.score, 3),
+                    "matched": list(h.matched),
+                }
+                for h in view.hits
+            ],
+        },
+        out,
+    )
+
+
+def render_glossary(view: GlossaryView, out: TextIO) -> None:
+    """Write glossary terms, with where each is used, as a JSON document."""
+    _dump(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "kind": "glossary",
+            "terms": [
+                {
+                    "key": t.key,
+                    "term": t.term,
+                    "definition": t.definition,
+                    "aliases": list(t.aliases),
+                    "sources": list(t.sources),
+                    "used_in": [
+                        {"procedure": pid, "section": section}
+                        for pid, section in view.used_in[t.key]
+                    ],
+                }
+                for t in view.terms
+            ],
         },
         out,
     )

@@ -7,7 +7,14 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from foracli.model import NO_GOOD_DATA, SECTIONS_BY_KEY, Procedure, Source, end_sentence
-from foracli.query import ComparisonView, Explanation, SourceList
+from foracli.query import (
+    ComparisonView,
+    Explanation,
+    GlossaryView,
+    ProcedureList,
+    SearchResult,
+    SourceList,
+)
 from foracli.render.common import (
     DISCLAIMER,
     EMERGENCY,
@@ -19,6 +26,7 @@ from foracli.render.common import (
     review_line,
     source_line,
 )
+from foracli.search import section_label
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
 _BLOCK_START = re.compile(r"^(#{1,6}(?=\s|$)|>|[+-](?=\s|$)|\d+[.)](?=\s|$))")
@@ -119,3 +127,29 @@ def _footer(
         lines += ["", f"[^{citations.numbers[source.id]}]: {escape(source_line(source))}"]
     lines += ["", "---", "", escape(review_line(procs)), "", f"*{DISCLAIMER} {EMERGENCY}*"]
     return lines
+
+
+def render_procedures(view: ProcedureList, out: TextIO) -> None:
+    """A Markdown list of procedures with their summaries."""
+    lines = ["# Procedures", ""]
+    lines += [f"- **{escape(p.name)}** (`{p.id}`): {escape(p.summary)}" for p in view.procedures]
+    out.write("\n".join(lines) + "\n")
+
+
+def render_search(view: SearchResult, out: TextIO) -> None:
+    """A Markdown list of search hits."""
+    lines = [f"# Search: {escape(view.query)}", ""]
+    lines += [
+        f"- **{escape(h.document.procedure)}**, {escape(section_label(h.document.section))}: "
+        f"{escape(h.document.text)}"
+        for h in view.hits
+    ]
+    out.write("\n".join(lines) + "\n")
+
+
+def render_glossary(view: GlossaryView, out: TextIO) -> None:
+    """A Markdown definition list (bold term, then its meaning)."""
+    lines = ["# Glossary", ""]
+    for term in view.terms:
+        lines.append(f"- **{escape(term.term)}**: {escape(term.definition)}")
+    out.write("\n".join(lines) + "\n")

@@ -10,7 +10,14 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from foracli.model import NO_GOOD_DATA, SECTIONS_BY_KEY, Procedure, Source, end_sentence
-from foracli.query import ComparisonView, Explanation, SourceList
+from foracli.query import (
+    ComparisonView,
+    Explanation,
+    GlossaryView,
+    ProcedureList,
+    SearchResult,
+    SourceList,
+)
 from foracli.render.common import (
     DISCLAIMER,
     EMERGENCY,
@@ -23,6 +30,7 @@ from foracli.render.common import (
     review_line,
     source_line,
 )
+from foracli.search import section_label
 
 
 def render_explanation(view: Explanation, out: TextIO) -> None:
@@ -91,3 +99,27 @@ def _footer(
     lines += [f"[{citations.numbers[s.id]}] {source_line(s)}" for s in sources]
     lines += ["", review_line(procs), DISCLAIMER, EMERGENCY]
     return lines
+
+
+def render_procedures(view: ProcedureList, out: TextIO) -> None:
+    """One `id<TAB>name<TAB>summary` line per procedure, nothing else."""
+    out.writelines(f"{p.id}\t{p.name}\t{p.summary}\n" for p in view.procedures)
+
+
+def render_search(view: SearchResult, out: TextIO) -> None:
+    """One `id<TAB>section<TAB>sentence` line per hit, best first."""
+    out.writelines(
+        f"{h.document.procedure}\t{h.document.section}\t{h.document.text}\n" for h in view.hits
+    )
+
+
+def render_glossary(view: GlossaryView, out: TextIO) -> None:
+    """`term<TAB>definition` lines; for one term, also where it is used."""
+    for term in view.terms:
+        out.write(f"{term.term}\t{term.definition}\n")
+    if view.single:
+        (term,) = view.terms
+        if term.aliases:
+            out.write(f"Also called: {', '.join(term.aliases)}\n")
+        for pid, section in view.used_in[term.key]:
+            out.write(f"Used in: {pid}\t{section_label(section)}\n")

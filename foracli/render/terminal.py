@@ -17,7 +17,14 @@ from rich.text import Text
 
 from foracli.model import NO_GOOD_DATA, SECTIONS_BY_KEY, Procedure, Source, end_sentence
 from foracli.output import TerminalSettings
-from foracli.query import ComparisonView, Explanation, SourceList
+from foracli.query import (
+    ComparisonView,
+    Explanation,
+    GlossaryView,
+    ProcedureList,
+    SearchResult,
+    SourceList,
+)
 from foracli.render.common import (
     DISCLAIMER,
     EMERGENCY,
@@ -28,6 +35,7 @@ from foracli.render.common import (
     review_line,
     source_line,
 )
+from foracli.search import highlight_spans, section_label
 
 SECTION_STYLES = {
     "benefits": "green",
@@ -245,3 +253,58 @@ def _footer(
     parts.append(Text(review_line(procs), style="dim"))
     parts.append(Text(f"{DISCLAIMER} {EMERGENCY}", style="bold yellow"))
     return parts
+
+
+def render_procedures(view: ProcedureList, console: Console) -> None:
+    """Print the procedures as a table."""
+    table = Table(title=Text("Procedures", style="bold cyan"), box=box.ROUNDED, expand=True)
+    table.add_column("Name", style="bold", overflow="fold", ratio=2)
+    table.add_column("Id", style="cyan", overflow="fold", ratio=2)
+    table.add_column("What it is", overflow="fold", ratio=5)
+    for proc in view.procedures:
+        table.add_row(Text(proc.name), Text(proc.id), Text(proc.summary))
+    console.print(table)
+
+
+def render_search(view: SearchResult, console: Console) -> None:
+    """Print hits as a table, matched words highlighted."""
+    table = Table(
+        title=Text(f"Search: {view.query}", style="bold cyan"), box=box.ROUNDED, expand=True
+    )
+    table.add_column("Where", overflow="fold", ratio=2)
+    table.add_column("Sentence", overflow="fold", ratio=5)
+    for hit in view.hits:
+        where = Text(hit.document.procedure, style="bold")
+        where.append(f"\n{section_label(hit.document.section)}", style="dim")
+        sentence = Text(hit.document.text)
+        for start, end in highlight_spans(hit.document.text, hit.matched):
+            sentence.stylize("bold yellow", start, end)
+        table.add_row(where, sentence)
+    console.print(table)
+
+
+def render_glossary(view: GlossaryView, console: Console) -> None:
+    """Print terms as a table; one term as a panel with where it is used."""
+    if view.single:
+        (term,) = view.terms
+        body = Text(term.definition)
+        if term.aliases:
+            body.append(f"\nAlso called: {', '.join(term.aliases)}", style="dim")
+        for pid, section in view.used_in[term.key]:
+            body.append(f"\nUsed in: {pid}, {section_label(section)}", style="dim")
+        console.print(
+            Panel(
+                body,
+                title=Text(f" {term.term} ", style="bold cyan"),
+                title_align="left",
+                box=box.ROUNDED,
+                border_style="cyan",
+            )
+        )
+        return
+    table = Table(title=Text("Glossary", style="bold cyan"), box=box.ROUNDED, expand=True)
+    table.add_column("Term", style="bold", overflow="fold", ratio=1)
+    table.add_column("Meaning", overflow="fold", ratio=3)
+    for term in view.terms:
+        table.add_row(Text(term.term), Text(term.definition))
+    console.print(table)
