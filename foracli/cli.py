@@ -12,7 +12,7 @@ from typing import Annotated, TextIO
 
 import typer
 
-from foracli import __version__, checks, query
+from foracli import __version__, checks, completion, query
 from foracli.errors import ExitCode, ForacliError
 from foracli.loader import load_knowledge_base
 from foracli.output import Color, Format, plan_output
@@ -49,6 +49,14 @@ KbOption = Annotated[
         show_default=False,
     ),
 ]
+PagerOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--pager/--no-pager",
+        help="Page long output (default: only when stdin and stdout are both terminals).",
+        show_default=False,
+    ),
+]
 ColorOption = Annotated[
     Color,
     typer.Option(
@@ -82,7 +90,9 @@ def explain(
     procedure: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Procedure id, name or alias (default: endoscopic).", show_default=False
+            help="Procedure id, name or alias (default: endoscopic).",
+            show_default=False,
+            autocompletion=completion.complete_procedure,
         ),
     ] = None,
     section: Annotated[
@@ -92,11 +102,13 @@ def explain(
             "-s",
             help="Show only this section (repeatable, in the order given).",
             show_default=False,
+            autocompletion=completion.complete_section,
         ),
     ] = None,
     fmt: FormatOption = Format.AUTO,
     color: ColorOption = Color.AUTO,
     kb: KbOption = None,
+    pager: PagerOption = None,
 ) -> None:
     """Explain a procedure section by section, with its sources.
 
@@ -107,14 +119,18 @@ def explain(
         view = query.explain(load_knowledge_base(kb or ()), name, section or ())
     except ForacliError as error:
         _fail(error)
-    _emit("explanation", view, fmt, color)
+    _emit("explanation", view, fmt, color, pager=pager)
 
 
 @app.command()
 def compare(
     procedures: Annotated[
         list[str],
-        typer.Argument(help="Two or more procedure ids, names or aliases.", show_default=False),
+        typer.Argument(
+            help="Two or more procedure ids, names or aliases.",
+            show_default=False,
+            autocompletion=completion.complete_procedure,
+        ),
     ],
     evidence: Annotated[
         bool,
@@ -122,11 +138,22 @@ def compare(
     ] = False,
     aspect: Annotated[
         list[str] | None,
-        typer.Option("--aspect", "-a", help="Show only this row (repeatable).", show_default=False),
+        typer.Option(
+            "--aspect",
+            "-a",
+            help="Show only this row (repeatable).",
+            show_default=False,
+            autocompletion=completion.complete_aspect,
+        ),
     ] = None,
+    bars: Annotated[
+        bool,
+        typer.Option("--bars/--no-bars", help="On a terminal, draw numbers as bars too."),
+    ] = True,
     fmt: FormatOption = Format.AUTO,
     color: ColorOption = Color.AUTO,
     kb: KbOption = None,
+    pager: PagerOption = None,
 ) -> None:
     """Compare procedures side by side, one row per aspect, with sources.
 
@@ -140,7 +167,7 @@ def compare(
         )
     except ForacliError as error:
         _fail(error)
-    _emit("comparison", view, fmt, color)
+    _emit("comparison", view, fmt, color, pager=pager, bars=bars)
 
 
 @app.command("list")
@@ -184,7 +211,12 @@ def search(
 @app.command()
 def glossary(
     term: Annotated[
-        list[str] | None, typer.Argument(help="One term to define.", show_default=False)
+        list[str] | None,
+        typer.Argument(
+            help="One term to define.",
+            show_default=False,
+            autocompletion=completion.complete_term,
+        ),
     ] = None,
     fmt: FormatOption = Format.AUTO,
     color: ColorOption = Color.AUTO,
@@ -205,7 +237,11 @@ def glossary(
 def sources(
     procedure: Annotated[
         list[str] | None,
-        typer.Argument(help="Only the sources this procedure cites.", show_default=False),
+        typer.Argument(
+            help="Only the sources this procedure cites.",
+            show_default=False,
+            autocompletion=completion.complete_procedure,
+        ),
     ] = None,
     fmt: FormatOption = Format.AUTO,
     color: ColorOption = Color.AUTO,
@@ -275,7 +311,15 @@ def _fail(error: ForacliError) -> typer.Exit:
     raise typer.Exit(code=int(error.exit_code))
 
 
-def _emit(kind: str, view: object, fmt: Format, color: Color) -> None:
+def _emit(
+    kind: str,
+    view: object,
+    fmt: Format,
+    color: Color,
+    *,
+    pager: bool | None = False,
+    **options: object,
+) -> None:
     """Render *view* to stdout with the renderer the flags and terminal call for."""
     out: TextIO = sys.stdout
     plan = plan_output(fmt, color, isatty=out.isatty(), env=os.environ)
@@ -283,7 +327,16 @@ def _emit(kind: str, view: object, fmt: Format, color: Color) -> None:
         from foracli.render import terminal
 
         console = terminal.make_console(out, plan.terminal)
-        getattr(terminal, f"render_{kind}")(view, console)
+        render = getattr(terminal, f"render_{kind}")
+        # clig.dev: page only when a person is at both ends, never into a pipe.
+        if pager is None:
+            pager = sys.stdin.isatty() and out.isatty()
+        if pager and out.isatty():
+            os.environ.setdefault("LESS", "-FRX")  # short pages print at once, keep colour
+            with console.pager(styles=True):
+                render(view, console, **options)
+        else:
+            render(view, console, **options)
         return
     # Imported on demand: each path pays only for the renderer it uses.
     module = {Format.JSON: "jsonout", Format.MARKDOWN: "markdown"}.get(plan.format, "plain")

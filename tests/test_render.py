@@ -145,3 +145,24 @@ def test_json_has_schema_version_sections_and_sources(explanation, comparison):
     compared = json.loads(render(jsonout, "comparison", comparison))
     assert compared["rows"][0]["values"]["open-op"]["display"] == "3 cm"
     assert compared["rows"][2]["values"]["keyhole"] is None
+
+
+def test_compare_bars_on_a_shared_scale(comparison):
+    """Numeric rows get bars on one scale per row; --no-bars leaves only the table."""
+    out = render(terminal, "comparison", comparison, plain_styles=True, width=80)
+    assert "At a glance" in out
+    assert "Skin cut (cm), 0 to 3" in out
+    bars = [line for line in out.splitlines() if "█" in line]
+    assert len(bars) == 5  # skin cut and stay for both, complications for keyhole only
+    buffer = io.StringIO()
+    console = terminal.make_console(buffer, TerminalSettings(plain_styles=True, width=80))
+    terminal.render_comparison(comparison, console, bars=False)
+    assert "At a glance" not in buffer.getvalue()
+    assert "█" not in buffer.getvalue()
+
+
+def test_recovery_is_a_timeline_on_a_terminal(explanation):
+    """Labelled recovery points draw as a timeline with one stop per time."""
+    out = render(terminal, "explanation", explanation, plain_styles=True, width=80)
+    assert "  First days ● You walk within hours." in out
+    assert "Weeks 1 to 2 ● Most people go back to desk work" in out

@@ -61,7 +61,7 @@ def test_python_dash_m_help():
         ["explain"],
         ["explain", "--format", "json"],
         ["--version"],
-        ["compare", "open", "endoscopic"],
+        ["compare", "open", "endoscopic", "--no-pager"],
     ],
 )
 def test_head_closes_the_pipe_quietly(args, tmp_path):
@@ -128,13 +128,13 @@ def test_exit_codes_and_streams_for_errors():
     assert "Traceback" not in missing.stderr + usage.stderr
 
 
-def run_in_pty(args: list[str], env: dict[str, str]) -> str:
-    """Run foracli with stdin and stdout on a pseudo-terminal; return what it drew."""
+def run_in_pty(args: list[str], env: dict[str, str], *, stdin_tty: bool = True) -> str:
+    """Run foracli with stdout (and stdin) on a pseudo-terminal; return what it drew."""
     controller, terminal = pty.openpty()
     os.set_blocking(controller, True)
     proc = subprocess.Popen(
         [*PYTHON_M, *args],
-        stdin=terminal,
+        stdin=terminal if stdin_tty else subprocess.DEVNULL,
         stdout=terminal,
         stderr=subprocess.PIPE,
         env=_env(env),
@@ -162,7 +162,7 @@ def run_in_pty(args: list[str], env: dict[str, str]) -> str:
 
 def test_terminal_gets_rich_panels_in_colour():
     """On a TTY: coloured Rich panels, each section titled, within the terminal width."""
-    out = run_in_pty(["explain"], {"TERM": "xterm-256color", "COLUMNS": "100"})
+    out = run_in_pty(["explain", "--no-pager"], {"TERM": "xterm-256color", "COLUMNS": "100"})
     assert SGR_COLOUR.search(out)
     plain = re.sub(r"\x1b\[[0-9;]*m", "", out)
     assert "╭─  What it is  ─" in plain
@@ -173,7 +173,8 @@ def test_terminal_gets_rich_panels_in_colour():
 def test_terminal_compare_is_a_table():
     """compare on a TTY draws a table with a column per procedure."""
     out = run_in_pty(
-        ["compare", "open", "endoscopic"], {"TERM": "xterm-256color", "COLUMNS": "120"}
+        ["compare", "open", "endoscopic", "--no-pager"],
+        {"TERM": "xterm-256color", "COLUMNS": "120"},
     )
     plain = re.sub(r"\x1b\[[0-9;]*m", "", out)
     assert "┬" in plain
@@ -187,6 +188,34 @@ def test_terminal_compare_is_a_table():
 )
 def test_terminal_honours_no_color_and_dumb(env, coloured, boxes):
     """NO_COLOR drops colour (panels stay); TERM=dumb gets plain text."""
-    out = run_in_pty(["explain"], {"COLUMNS": "100", **env})
+    out = run_in_pty(["explain", "--no-pager"], {"COLUMNS": "100", **env})
     assert bool(SGR_COLOUR.search(out)) is coloured
     assert ("╭─" in out) is boxes
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin_tty", "paged"),
+    [
+        ([], True, True),
+        (["--no-pager"], True, False),
+        ([], False, False),
+        (["--pager"], True, True),
+    ],
+)
+def test_pager_only_when_a_person_is_at_both_ends(tmp_path, args, stdin_tty, paged):
+    """PAGER runs when stdin and stdout are terminals (or --pager); never otherwise."""
+    marker = tmp_path / "paged.txt"
+    env = {"TERM": "xterm-256color", "COLUMNS": "100", "PAGER": f"cat > {marker}"}
+    run_in_pty(["explain", "-s", "steps", *args], env, stdin_tty=stdin_tty)
+    assert marker.exists() is paged
+    if paged:
+        assert "What happens during surgery" in marker.read_text()
+
+
+def test_pager_is_never_used_in_a_pipe(tmp_path):
+    """Even with --pager, piped output goes straight to the pipe."""
+    marker = tmp_path / "paged.txt"
+    result = run(["explain", "--pager"], env={"PAGER": f"cat > {marker}"})
+    assert result.returncode == 0
+    assert not marker.exists()
+    assert result.stdout.startswith("Endoscopic foraminotomy\n")

@@ -61,7 +61,7 @@ def format_number(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def format_amount(value: AspectValue) -> str:
+def format_amount(value: AspectValue, *, with_text: bool = True) -> str:
     """The value part of a cell: '50 to 116 minutes', 'about 5 in 100', or its text."""
     if value.low is None:
         return value.text or NO_GOOD_DATA
@@ -72,7 +72,7 @@ def format_amount(value: AspectValue) -> str:
         amount = f"about {span} in 100 people"
     else:
         amount = f"{span} {_unit_word(value.unit or '', value.high or value.low)}"
-    if value.text:
+    if value.text and with_text:
         amount += f" ({value.text})"
     return amount
 

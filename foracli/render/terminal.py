@@ -15,7 +15,14 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from foracli.model import NO_GOOD_DATA, SECTIONS_BY_KEY, Procedure, Source, end_sentence
+from foracli.model import (
+    NO_GOOD_DATA,
+    SECTIONS_BY_KEY,
+    Procedure,
+    Section,
+    Source,
+    end_sentence,
+)
 from foracli.output import TerminalSettings
 from foracli.query import (
     ComparisonView,
@@ -32,6 +39,7 @@ from foracli.render.common import (
     certainty_sentence,
     finding_phrase,
     format_amount,
+    format_number,
     review_line,
     source_line,
 )
@@ -74,7 +82,8 @@ def make_console(file: TextIO, settings: TerminalSettings) -> Console:
 
 
 def _refs(ids: Iterable[str], citations: Citations) -> str:
-    return citations.bracket(ids)
+    # No-break spaces keep "[1, 2, 3]" whole when a line wraps.
+    return citations.bracket(ids).replace(" ", "\u00a0")
 
 
 def _bullets(rows: Sequence[tuple[str, Text]]) -> Table:
@@ -113,6 +122,17 @@ def render_explanation(view: Explanation, console: Console) -> None:
     for section in view.sections:
         spec = SECTIONS_BY_KEY[section.key]
         style = SECTION_STYLES.get(section.key, "blue")
+        if section.key == "recovery" and any(p.label for p in section.points):
+            parts.append(
+                Panel(
+                    _timeline(section, citations),
+                    title=Text(f" {spec.title_for(proc.approach)} ", style=f"bold {style}"),
+                    title_align="left",
+                    border_style=style,
+                    box=box.ROUNDED,
+                )
+            )
+            continue
         rows = [
             (
                 f"{n}." if spec.numbered else "•",
@@ -138,8 +158,63 @@ def render_explanation(view: Explanation, console: Console) -> None:
     _print(console, parts)
 
 
-def render_comparison(view: ComparisonView, console: Console) -> None:
-    """Print a comparison as a table, then what head-to-head studies found."""
+def _timeline(section: Section, citations: Citations) -> Table:
+    """Recovery as a timeline: one stop per time label, its points beside it."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", style="bold", no_wrap=True)
+    grid.add_column(no_wrap=True, style="blue")
+    grid.add_column(overflow="fold")
+    previous = None
+    for point in section.points:
+        label = point.label or ""
+        first = label != previous
+        previous = label
+        text = _point_text(
+            None, point.text, certainty_sentence(point), _refs(point.sources, citations)
+        )
+        if first and grid.row_count:
+            grid.add_row("", "│", "")
+        grid.add_row(label if first else "", "●" if first else "│", text)
+    return grid
+
+
+def _bars(view: ComparisonView, width: int) -> Table | None:
+    """Numeric rows as horizontal bars on a scale shared by the procedures in each row."""
+    rows = [r for r in view.rows if r.spec.unit and any(v and v.low is not None for v in r.values)]
+    if not rows:
+        return None
+    name_width = min(max(len(p.name) for p in view.procedures), 28)
+    bar_width = max(width - name_width - 24, 10)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=False, overflow="fold", width=name_width)
+    grid.add_column(overflow="fold", width=bar_width)  # bars fit exactly; scale titles fold
+    grid.add_column(overflow="fold")
+    colours = ["cyan", "magenta", "green", "yellow", "blue", "red"]
+    for row in rows:
+        top = max((v.high if v.high is not None else v.low) or 0 for v in row.values if v) or 1
+        scale = Text(f"{row.spec.label} ({row.spec.unit}), 0 to {format_number(top)}", "bold")
+        if grid.row_count:
+            grid.add_row("", "", "")
+        grid.add_row(Text(""), scale, Text(""))
+        for n, (proc, value) in enumerate(zip(view.procedures, row.values, strict=True)):
+            bar = Text()
+            if value is None or value.low is None:
+                bar.append("·" * bar_width, style="dim")
+                amount = Text(NO_GOOD_DATA, style="dim italic")
+            else:
+                high = value.high if value.high is not None else value.low
+                start = min(round(value.low / top * bar_width), bar_width - 1)
+                end = max(round(high / top * bar_width), start + 1)
+                bar.append("─" * start, style="dim")
+                bar.append("█" * (end - start), style=colours[n % len(colours)])
+                bar.append("─" * (bar_width - end), style="dim")
+                amount = Text(format_amount(value, with_text=False))
+            grid.add_row(Text(proc.name), bar, amount)
+    return grid
+
+
+def render_comparison(view: ComparisonView, console: Console, *, bars: bool = True) -> None:
+    """Print a comparison as a table, bars for the numbers, then head-to-head findings."""
     citations = Citations.of(view.sources)
     table = Table(
         title=Text(" vs ".join(p.name for p in view.procedures), style="bold cyan"),
@@ -171,6 +246,17 @@ def render_comparison(view: ComparisonView, console: Console) -> None:
             cells.append(cell)
         table.add_row(*cells)
     parts: list[RenderableType] = [table]
+    chart = _bars(view, console.width - 4) if bars else None
+    if chart is not None:
+        parts.append(
+            Panel(
+                chart,
+                title=Text(" At a glance ", style="bold cyan"),
+                title_align="left",
+                border_style="cyan",
+                box=box.ROUNDED,
+            )
+        )
     findings = [(row, match) for row in view.rows for match in row.head_to_head]
     if findings:
         rows = []
