@@ -14,6 +14,16 @@ DATA = Path(__file__).parent / "data"
 FIXTURE_KB = DATA / "kb"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_cache(tmp_path_factory):
+    """Tests never touch the user's cache folder; subprocesses inherit this."""
+    folder = tmp_path_factory.mktemp("foracli-cache")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("FORACLI_CACHE_DIR", str(folder))
+    yield folder
+    patch.undo()
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     """A Typer runner that keeps stdout and stderr apart."""
