@@ -210,3 +210,22 @@ def test_compare_evidence_is_opt_in(runner):
     start = lines.index("Evidence behind each row")
     assert re.fullmatch(r"- Skin cut: \[\d+\] .+", lines[start + 1])
     assert any("randomised trial, evidence level 2" in line for line in lines[start:])
+
+
+def test_handout_writes_and_refuses_to_overwrite(runner, tmp_path):
+    """handout writes the file (stdout stays empty), then refuses to replace it."""
+    target = tmp_path / "page.html"
+    result = runner.invoke(
+        app,
+        ["handout", "open", "--compare", "endoscopic", "-o", str(target)],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == f"foracli: wrote {target}\n"
+    first = target.read_text()
+    assert first.startswith("<!DOCTYPE html>")
+    again = runner.invoke(app, ["handout", "open", "-o", str(target)])
+    assert again.exit_code == 1
+    assert "already exists; use --force" in again.stderr
+    assert target.read_text() == first
