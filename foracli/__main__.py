@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from foracli.cli import main
+from foracli.launch import main
 
 if __name__ == "__main__":
     main()

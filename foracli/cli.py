@@ -7,12 +7,13 @@ import importlib
 import json
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, TextIO
 
 import typer
 
-from foracli import __version__, checks, completion, query
+from foracli import __version__, checks, completion, fastpath, outcache, query
 from foracli.errors import ExitCode, ForacliError
 from foracli.loader import load_knowledge_base
 from foracli.output import Color, Format, plan_output
@@ -260,6 +261,56 @@ def sources(
 
 
 @app.command()
+def handout(
+    procedure: Annotated[
+        list[str],
+        typer.Argument(
+            help="Procedure id, name or alias.",
+            show_default=False,
+            autocompletion=completion.complete_procedure,
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            show_default=False,
+            help="File to write: .html/.htm (printable page) or .md/.markdown.",
+        ),
+    ],
+    compare: Annotated[
+        str | None,
+        typer.Option(
+            "--compare",
+            show_default=False,
+            help="Also compare with this procedure, row by row.",
+            autocompletion=completion.complete_procedure,
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace OUTPUT if it exists.")] = False,
+    kb: KbOption = None,
+) -> None:
+    """Write a printable page for a patient: every section, the sources, the words used.
+
+    Example: foracli handout endoscopic --compare open -o handout.html
+    """
+    from foracli.handout import write_handout
+
+    try:
+        written = write_handout(
+            load_knowledge_base(kb or ()),
+            " ".join(procedure),
+            output=output,
+            compare_with=compare,
+            force=force,
+        )
+    except ForacliError as error:
+        _fail(error)
+    sys.stderr.write(f"foracli: wrote {written}\n")  # stdout stays data-only
+
+
+@app.command()
 def validate(
     paths: Annotated[
         list[Path] | None,
@@ -311,6 +362,31 @@ def _fail(error: ForacliError) -> typer.Exit:
     raise typer.Exit(code=int(error.exit_code))
 
 
+# Set by the launcher: the argument list of this run, so _emit may cache its output.
+REPLAYABLE_ARGV: list[str] | None = None
+
+
+class Recorder:
+    """A stdout stand-in that keeps a copy of what is written (for the output cache)
+    while behaving, for Rich's terminal checks, exactly like the real stream."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        # Click's echo may hand over bytes; keep the record in text either way.
+        self.parts.append(text.decode() if isinstance(text, bytes) else text)
+        return self.stream.write(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)
+
+
 def _emit(
     kind: str,
     view: object,
@@ -321,7 +397,40 @@ def _emit(
     **options: object,
 ) -> None:
     """Render *view* to stdout with the renderer the flags and terminal call for."""
-    out: TextIO = sys.stdout
+    replay = fastpath.cache_key(REPLAYABLE_ARGV, os.environ) if REPLAYABLE_ARGV else None
+    recorder = Recorder(sys.stdout)
+    out: TextIO = recorder if replay else sys.stdout  # type: ignore[assignment]
+    _render(kind, view, fmt, color, out, pager=pager, **options)
+    if replay is not None:
+        directory, key, layers = replay
+        outcache.store(directory, key, _inputs(view, layers), "".join(recorder.parts).encode())
+
+
+def _inputs(view: object, layers: list[str]) -> list[str]:
+    """The files an output was built from (see outcache: any change misses the cache)."""
+    files = outcache.folder_files(fastpath.shipped_dir())
+    if isinstance(view, query.SearchResult):  # a search reads everything
+        for layer in layers:
+            files += outcache.folder_files(layer) if os.path.isdir(layer) else [layer]
+        return files
+    for layer in layers:  # adds and removals change folder mtimes
+        files += outcache.folders(layer)
+    procedures = getattr(view, "procedures", None) or [getattr(view, "procedure", None)]
+    files += [p.path for p in procedures if p is not None]
+    files += [s.path for s in getattr(view, "sources", ())]
+    return list(dict.fromkeys(files))
+
+
+def _render(
+    kind: str,
+    view: object,
+    fmt: Format,
+    color: Color,
+    out: TextIO,
+    *,
+    pager: bool | None = False,
+    **options: object,
+) -> None:
     plan = plan_output(fmt, color, isatty=out.isatty(), env=os.environ)
     if plan.format is Format.RICH:
         from foracli.render import terminal

@@ -71,4 +71,6 @@ def complete_term(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
 
 def complete_aspect(incomplete: str) -> list[tuple[str, str]]:
     """Aspect keys, for compare --aspect."""
-    return _matching(((a.key, a.label) for a in ASPECTS), incomplete)
+    candidates = [(a.key, a.label) for a in ASPECTS]
+    candidates += [(alias, a.label) for a in ASPECTS for alias in a.aliases]
+    return _matching(candidates, incomplete)

@@ -8,11 +8,12 @@ shipped knowledge base first, then each user path over it, by id.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from foracli import kbcache
 from foracli.errors import KnowledgeBaseError, PathNotFoundError, Problem
 from foracli.model import (
     ASPECTS_BY_KEY,
@@ -68,18 +69,31 @@ def load_knowledge_base(
     """The shipped knowledge base with each of *paths* (a file or folder) merged over it.
 
     A user procedure or source with the id of an earlier one replaces it; new ids
-    are added. Raises `KnowledgeBaseError` listing every problem found.
+    are added. Raises `KnowledgeBaseError` listing every problem found. A valid
+    result is cached (see kbcache), keyed by every file's size and mtime.
     """
     layers = [shipped_data_dir()] if include_shipped else []
     layers += list(paths)
     for root in paths:
         if not root.exists():
             raise PathNotFoundError(str(root))
+    files = [path for root in layers for path in yaml_files(root)]
+    cached = kbcache.lookup(layers, files)
+    if cached is not None:
+        return cached
+    kb = _load(layers)
+    kbcache.store(layers, files, kb)
+    return kb
+
+
+def _load(layers: Sequence[Path]) -> KnowledgeBase:
     problems: list[Problem] = []
     merged = _Layer()
-    for root in layers:
+    for number, root in enumerate(layers):
         layer = _read_layer(root, problems)
-        merged.procedures.update(layer.procedures)
+        merged.procedures.update(
+            {pid: replace(proc, layer=number) for pid, proc in layer.procedures.items()}
+        )
         merged.sources.update(layer.sources)
         merged.glossary.update(layer.glossary)
         merged.refs.extend(layer.refs)
@@ -486,12 +500,15 @@ def _cross_check(kb: KnowledgeBase, refs: list[Reference]) -> list[Problem]:
 
 
 def _alias_clashes(kb: KnowledgeBase) -> list[Problem]:
-    """Two procedures may not answer to the same name: lookups must never guess."""
-    owner: dict[str, str] = {}
+    """Two procedures of one layer may not answer to the same name: lookups never guess.
+
+    Across layers the later one wins the name, as it wins an id (query.procedure_names).
+    """
+    owner: dict[tuple[int, str], str] = {}
     problems = []
     for proc in kb.procedures.values():
         for name in dict.fromkeys(normalise_name(n) for n in (proc.id, proc.name, *proc.aliases)):
-            other = owner.setdefault(name, proc.id)
+            other = owner.setdefault((proc.layer, name), proc.id)
             if other != proc.id:
                 problems.append(
                     Problem(proc.path, 1, 1, f"name '{name}' also belongs to procedure '{other}'")

@@ -173,22 +173,23 @@ class AspectSpec:
     key: str
     label: str
     unit: str | None
+    aliases: tuple[str, ...] = ()
 
 
 # The rows of `compare`, in order. Units are fixed so any two procedures compare.
 ASPECTS: tuple[AspectSpec, ...] = (
-    AspectSpec("incision", "Skin cut", "cm"),
-    AspectSpec("anaesthesia", "Anaesthesia", None),
-    AspectSpec("operating-time", "Operating time", "minutes"),
-    AspectSpec("blood-loss", "Blood loss", "mL"),
-    AspectSpec("hospital-stay", "Hospital stay", "days"),
-    AspectSpec("return-to-activity", "Back to normal activity", "weeks"),
-    AspectSpec("return-to-work", "Back to work", "weeks"),
-    AspectSpec("pain-relief", "Relief of arm or leg pain", None),
-    AspectSpec("complications", "Complications (any)", "in 100"),
-    AspectSpec("main-risks", "Main risks", None),
-    AspectSpec("reoperation", "Another operation later", "in 100"),
-    AspectSpec("evidence", "Quality of the evidence", None),
+    AspectSpec("incision", "Skin cut", "cm", ("cut", "scar", "wound", "incision-size")),
+    AspectSpec("anaesthesia", "Anaesthesia", None, ("anesthesia", "anaesthetic", "sedation")),
+    AspectSpec("operating-time", "Operating time", "minutes", ("time", "duration", "length")),
+    AspectSpec("blood-loss", "Blood loss", "mL", ("blood", "bleeding", "ebl")),
+    AspectSpec("hospital-stay", "Hospital stay", "days", ("stay", "hospital", "los", "nights")),
+    AspectSpec("return-to-activity", "Back to normal activity", "weeks", ("activity", "normal")),
+    AspectSpec("return-to-work", "Back to work", "weeks", ("work", "job", "off-work")),
+    AspectSpec("pain-relief", "Relief of arm or leg pain", None, ("pain", "relief", "results")),
+    AspectSpec("complications", "Complications (any)", "in 100", ("complication", "problems")),
+    AspectSpec("main-risks", "Main risks", None, ("risks", "risk")),
+    AspectSpec("reoperation", "Another operation later", "in 100", ("revision", "repeat-surgery")),
+    AspectSpec("evidence", "Quality of the evidence", None, ("quality", "studies")),
 )
 ASPECT_KEYS = tuple(spec.key for spec in ASPECTS)
 ASPECTS_BY_KEY = {spec.key: spec for spec in ASPECTS}
@@ -267,6 +268,7 @@ class Procedure:
     comparisons: tuple[Comparison, ...] = ()
     path: str = ""
     next_review_at: tuple[int, int] = field(default=(1, 1), compare=False)
+    layer: int = field(default=0, compare=False)  # 0 = shipped; user paths count up
 
     def section(self, key: str) -> Section | None:
         """The section with *key*, if the procedure has it."""

@@ -51,11 +51,15 @@ def _suggest(
 
 
 def procedure_names(kb: KnowledgeBase) -> dict[str, str]:
-    """Every accepted name of every procedure, normalised, mapped to its id."""
+    """Every accepted name of every procedure, normalised, mapped to its id.
+
+    A user layer's name wins over the shipped one (the loader forbids clashes
+    inside one layer).
+    """
     names: dict[str, str] = {}
-    for proc in kb.procedures.values():
+    for proc in sorted(kb.procedures.values(), key=lambda p: p.layer):
         for name in (proc.id, proc.name, *proc.aliases):
-            names.setdefault(normalise_name(name), proc.id)
+            names[normalise_name(name)] = proc.id
     # An id always wins over another procedure's alias.
     names.update({normalise_name(pid): pid for pid in kb.procedures})
     return names
@@ -279,7 +283,7 @@ def resolve_aspect(name: str) -> str:
     """The aspect key *name* names (key or label), or NotFoundError with suggestions."""
     names: dict[str, str] = {}
     for spec in ASPECTS:
-        for alias in (spec.key, spec.label):
+        for alias in (spec.key, spec.label, *spec.aliases):
             names.setdefault(normalise_name(alias), spec.key)
     found = names.get(normalise_name(name))
     if found is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Bidirectional overrides and isolates can make text display in a different
@@ -16,19 +17,17 @@ def _visible(ch: str) -> str:
     return f"\\u{code:04x}"
 
 
+# C0 controls, DEL and C1 controls (Unicode category Cc), and the bidi characters.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f" + "".join(sorted(_BIDI)) + "]")
+
+
 def clean_text(value: str) -> str:
     """Collapse whitespace to single spaces and make control characters visible.
 
     Knowledge-base text is data: an ESC, a C1 control or a bidi override must
     never reach a terminal raw, in any output format.
     """
-    out: list[str] = []
-    for ch in " ".join(value.split()):
-        if ch in _BIDI or (unicodedata.category(ch) == "Cc"):
-            out.append(_visible(ch))
-        else:
-            out.append(ch)
-    return "".join(out)
+    return _UNSAFE.sub(lambda m: _visible(m.group()), " ".join(value.split()))
 
 
 def normalise_name(value: str) -> str:

@@ -1,0 +1,146 @@
+"""Replay a command's output from the cache without importing Typer, YAML or Rich.
+
+Only `explain`, `compare` and `search` are replayed, and only their exact
+argument lists that a full run has rendered before (a full run stores its
+output; errors are never stored). Anything this module is unsure of, such as
+an unknown token, paging, `--help` or a missing entry, goes to the Typer app,
+which stays the one definition of the command line.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from foracli import outcache
+
+COMMANDS = frozenset({"explain", "compare", "search"})
+ALL_COMMANDS = COMMANDS | {"list", "glossary", "sources", "validate", "schema"}
+HELP = frozenset({"--help", "-h"})
+VALUE_OPTIONS = frozenset(
+    {"-s", "--section", "-f", "--format", "--kb", "--color", "-n", "--limit", "-a", "--aspect"}
+)
+FLAG_OPTIONS = frozenset({"--pager", "--no-pager", "--evidence", "--bars", "--no-bars"})
+SHIPPED = os.path.join(outcache.PACKAGE_DIR, "data")
+
+
+def shipped_dir() -> str:
+    """The shipped knowledge base: in the wheel, or the top-level data/ of a checkout."""
+    if os.path.isdir(SHIPPED):
+        return SHIPPED
+    return os.path.join(os.path.dirname(outcache.PACKAGE_DIR), "data")
+
+
+def _parse(argv: list[str]) -> dict[str, list[str]] | None:
+    """The options in *argv*, or None when any token is not plainly understood."""
+    found: dict[str, list[str]] = {}
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        name, eq, value = token.partition("=")
+        if token == "--" or token in ("-h", "--help"):
+            return None
+        if name in VALUE_OPTIONS and token.startswith("--") and eq:
+            found.setdefault(name, []).append(value)
+        elif token in VALUE_OPTIONS:
+            if i + 1 >= len(argv):
+                return None
+            found.setdefault(token, []).append(argv[i + 1])
+            i += 1
+        elif token in FLAG_OPTIONS:
+            found.setdefault(token, []).append("")
+        elif token.startswith("-") and token != "-":
+            return None
+        i += 1
+    return found
+
+
+def _layers(options: dict[str, list[str]], environ: dict[str, str] | os._Environ[str]) -> list[str]:
+    paths = options.get("--kb") or [p for p in environ.get("FORACLI_KB", "").split(os.pathsep) if p]
+    return [os.path.abspath(p) for p in paths]
+
+
+def _terminal_state(rich: bool) -> tuple[object, ...]:
+    """What Rich looks at: which streams are terminals, and their size."""
+    ttys = tuple(os.isatty(fd) for fd in (0, 1, 2))
+    size: tuple[int, int] | None = None
+    if rich:
+        for fd in (0, 1, 2):  # Rich asks each standard stream in turn
+            try:
+                size = tuple(os.get_terminal_size(fd))  # type: ignore[assignment]
+                break
+            except OSError:
+                continue
+    return (ttys, size)
+
+
+def _may_be_rich(options: dict[str, list[str]], environ: dict[str, str] | os._Environ[str]) -> bool:
+    """Whether the full app could choose Rich; errs towards yes (a wider key, never a
+    wrong one), so it need not copy output.plan_output's every rule."""
+    fmt = (options.get("--format") or options.get("-f") or ["auto"])[-1].lower()
+    if fmt != "auto":
+        return fmt == "rich"
+    color = (options.get("--color") or ["auto"])[-1].lower()
+    return color == "always" or os.isatty(1) or bool(environ.get("FORCE_COLOR"))
+
+
+def cache_key(
+    argv: list[str], environ: dict[str, str] | os._Environ[str]
+) -> tuple[str, tuple[object, ...], list[str]] | None:
+    """(cache folder, key, knowledge-base layers) for a replayable *argv*, else None."""
+    if not argv or argv[0] not in COMMANDS or environ.get("FORACLI_NO_CACHE"):
+        return None
+    options = _parse(argv[1:])
+    if options is None:
+        return None
+    rich = _may_be_rich(options, environ)
+    if rich:
+        paging = options.get("--pager") or (os.isatty(0) and os.isatty(1))
+        if paging and not options.get("--no-pager"):
+            return None  # the pager is interactive: leave it to the full app
+    directory = outcache.cache_dir(environ)
+    if directory is None:
+        return None
+    layers = _layers(options, environ)
+    key = outcache.make_key(argv, layers, environ, _terminal_state(rich))
+    return directory, key, layers
+
+
+def try_replay(argv: list[str]) -> bool:
+    """Write the cached output for *argv* and return True, or return False to run fully."""
+    found = cache_key(argv, os.environ)
+    if found is None:
+        return False
+    directory, key, _ = found
+    return replay(directory, key)
+
+
+def help_key(
+    argv: list[str], environ: dict[str, str] | os._Environ[str]
+) -> tuple[str, tuple[object, ...]] | None:
+    """(cache folder, key) when *argv* only asks for help, which depends on code alone."""
+    asks_help = (len(argv) == 1 and argv[0] in HELP) or (
+        len(argv) == 2 and argv[0] in ALL_COMMANDS and argv[1] in HELP
+    )
+    directory = outcache.cache_dir(environ)
+    if not asks_help or directory is None or environ.get("FORACLI_NO_CACHE"):
+        return None
+    return directory, outcache.make_key(argv, [], environ, _terminal_state(True))
+
+
+def replay(directory: str, key: tuple[object, ...]) -> bool:
+    """Write the cached output for *key*; False when there is none."""
+    output = outcache.lookup(directory, key)
+    if output is None:
+        return False
+    try:
+        sys.stdout.flush()
+        view = memoryview(output)
+        while view:
+            written = os.write(1, view)
+            view = view[written:]
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        raise SystemExit(1) from None
+    return True

@@ -1,0 +1,132 @@
+"""The replay fast path: byte-identical to the Typer app, never stale, optional.
+
+A differential table runs each argument list through the full app with the
+cache off, then twice with it on; the second run must come from the cache, so
+it runs with a `typer` that cannot be imported, and must match byte for byte.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURE_KB
+
+FORACLI = str(Path(sys.executable).parent / "foracli")
+
+TABLE = [
+    ["explain"],
+    ["explain", "open"],
+    ["explain", "Open", "Foraminotomy"],
+    ["explain", "endoscopic", "-s", "steps", "-s", "recovery"],
+    ["explain", "--section=risks", "open"],
+    ["explain", "-f", "json"],
+    ["explain", "--format", "markdown", "tubular"],
+    ["explain", "--format=TEXT", "--color", "never"],
+    ["explain", "--no-pager", "acdf"],
+    ["compare", "open", "endoscopic"],
+    ["compare", "open", "endoscopic", "tubular", "--evidence"],
+    ["compare", "-a", "stay", "open", "endoscopic", "-f", "json"],
+    ["compare", "open", "endoscopic", "-f", "rich", "--color", "never"],
+    ["search", "nerve"],
+    ["search", "how", "long", "off", "work", "-n", "3"],
+    ["explain", "keyhole", "--kb", str(FIXTURE_KB)],
+    ["compare", "keyhole", "open", "--kb", str(FIXTURE_KB)],
+    ["--help"],
+    ["explain", "--help"],
+]
+ERRORS = [
+    ["explain", "nope"],
+    ["explain", "-s", "recovry"],
+    ["compare", "open"],
+    ["explain", "--bogus"],
+    ["explain", "-sx"],
+    ["search", "xyzzy"],
+    ["explain", "open", "--kb", "/no/such/path"],
+]
+
+
+def run(argv: list[str], env: dict[str, str]) -> tuple[bytes, bytes, int]:
+    """Run the installed command with stdout and stderr piped."""
+    result = subprocess.run([FORACLI, *argv], capture_output=True, env=env, timeout=60)
+    return result.stdout, result.stderr, result.returncode
+
+
+@pytest.fixture(scope="module")
+def envs(tmp_path_factory):
+    """(no cache, cache, cache without an importable typer) environments."""
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("NO_COLOR", "FORCE_COLOR", "FORACLI_KB", "FORACLI_NO_CACHE", "TERM")
+    }
+    cache = base | {"FORACLI_CACHE_DIR": str(tmp_path_factory.mktemp("cache"))}
+    poison = tmp_path_factory.mktemp("poison")
+    (poison / "typer.py").write_text("raise ImportError('the fast path must not import typer')")
+    return base | {"FORACLI_NO_CACHE": "1"}, cache, cache | {"PYTHONPATH": str(poison)}
+
+
+@pytest.mark.parametrize("argv", TABLE, ids=" ".join)
+def test_replay_is_byte_identical_and_skips_typer(argv, envs):
+    """Full run, first cached run, and replay (typer unimportable) agree exactly."""
+    plain_env, cache_env, poisoned_env = envs
+    full = run(argv, plain_env)
+    assert full[2] == 0, full[1]
+    assert run(argv, cache_env) == full
+    assert run(argv, poisoned_env) == full
+
+
+@pytest.mark.parametrize("argv", ERRORS, ids=" ".join)
+def test_errors_are_never_cached(argv, envs):
+    """Errors run the full app every time, with the same streams and exit code."""
+    plain_env, cache_env, _ = envs
+    full = run(argv, plain_env)
+    assert full[2] != 0
+    assert run(argv, cache_env) == full
+    assert run(argv, cache_env) == full
+
+
+def test_a_changed_file_is_never_replayed_stale(tmp_path, envs):
+    """Editing the knowledge base (same size or not) changes the next output."""
+    _, cache_env, _ = envs
+    folder = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, folder)
+    kb = folder / "procedures" / "open-op.yaml"
+    text = kb.read_text()
+    argv = ["explain", "open-op", "--kb", str(folder)]
+    first = run(argv, cache_env)
+    assert b"Open surgery" in first[0]
+    kb.write_text(text.replace("name: Open surgery", "name: Open sugrery"))  # same size
+    os.utime(kb, ns=(0, kb.stat().st_mtime_ns + 1_000_000))
+    second = run(argv, cache_env)
+    assert b"Open sugrery" in second[0]
+
+
+def test_settings_that_change_output_change_the_key(envs):
+    """Colour settings reach the key: FORCE_COLOR turns the piped output into Rich."""
+    _, cache_env, _ = envs
+    plain_text = run(["explain", "-s", "steps"], cache_env)
+    forced = run(["explain", "-s", "steps"], cache_env | {"FORCE_COLOR": "1"})
+    assert b"\x1b[" in forced[0]
+    assert b"\x1b[" not in plain_text[0]
+    narrow = run(["explain", "-s", "steps", "-f", "rich"], cache_env | {"COLUMNS": "60"})
+    wide = run(["explain", "-s", "steps", "-f", "rich"], cache_env | {"COLUMNS": "120"})
+    assert max(map(len, narrow[0].decode().splitlines())) <= 60
+    assert max(map(len, wide[0].decode().splitlines())) > 60
+
+
+@pytest.mark.parametrize("folder", ["/proc/foracli-cannot-write-here", ""])
+def test_unusable_cache_folder_only_makes_it_slower(folder, envs):
+    """A read-only or empty cache setting never breaks a run."""
+    plain_env, cache_env, _ = envs
+    env = cache_env | {
+        "FORACLI_CACHE_DIR": folder,
+        "XDG_CACHE_HOME": "relative/path",
+        "HOME": "/proc/foracli-nowhere",
+    }
+    assert run(["explain", "open"], env) == run(["explain", "open"], plain_env)
