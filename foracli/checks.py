@@ -16,6 +16,17 @@ from foracli.errors import KnowledgeBaseError, Problem
 from foracli.loader import load_knowledge_base
 from foracli.model import KnowledgeBase, Procedure
 
+# Medical words that need a glossary entry wherever the text uses them. Readability
+# formulas undercount their syllables, so a grade gate alone would not catch them.
+_MEDICAL_TEXT = (
+    "foramen foraminotomy stenosis ligament lamina facet disc sciatica radiculopathy "
+    "myelopathy fusion endoscope endoscopic decompression discectomy laminectomy "
+    "laminotomy vertebra vertebrae dural dysaesthesia anaesthetic anaesthesia epidural "
+    "steroid spondylolisthesis cauda equina catheter haematoma fluoroscopy biportal "
+    "tubular interlaminar transforaminal cervical lumbar radiculitis osteophyte kyphosis "
+    "meningitis"
+)
+MEDICAL_WORDS = frozenset(_MEDICAL_TEXT.split())
 SECTION_GRADE_LIMIT = 8.0  # Flesch-Kincaid, for sections of 3+ sentences and 40+ words
 MAX_SENTENCE_WORDS = 25
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
@@ -39,8 +50,10 @@ def content_warnings(kb: KnowledgeBase, today: dt.date) -> list[Problem]:
                     "warning",
                 )
             )
+    defined = glossary_words(kb)
     for proc in kb.procedures.values():
         warnings.extend(_procedure_warnings(proc, today))
+        warnings.extend(_undefined_terms(proc, defined))
     return sorted(warnings, key=lambda p: (p.path, p.line, p.column))
 
 
@@ -88,6 +101,36 @@ def _procedure_warnings(proc: Procedure, today: dt.date) -> list[Problem]:
                     )
                 )
     return found
+
+
+def glossary_words(kb: KnowledgeBase) -> set[str]:
+    """Every word form the glossary defines: keys, terms and aliases, with plural forms."""
+    words: set[str] = set()
+    for term in kb.glossary.values():
+        for name in (term.key, term.term, *term.aliases):
+            for word in re.findall(r"[a-z][a-z'-]*", name.lower()):
+                words |= {word, word + "s", word + "es", word.removesuffix("s")}
+    return words
+
+
+def _undefined_terms(proc: Procedure, defined: set[str]) -> list[Problem]:
+    found: dict[str, str] = {}
+    for section in proc.sections:
+        for point in section.points:
+            for word in re.findall(r"[A-Za-z][A-Za-z'-]*", point.text):
+                lowered = word.lower()
+                if lowered in MEDICAL_WORDS and lowered not in defined:
+                    found.setdefault(lowered, section.key)
+    return [
+        Problem(
+            proc.path,
+            1,
+            1,
+            f"'{word}' (in '{section}') is a medical word with no glossary entry",
+            "warning",
+        )
+        for word, section in found.items()
+    ]
 
 
 def _as_sentence(text: str) -> str:

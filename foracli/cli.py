@@ -7,15 +7,16 @@ import importlib
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, Any, NoReturn, TextIO
 
 import typer
 
 from foracli import __version__, checks, completion, fastpath, outcache, query
 from foracli.errors import ExitCode, ForacliError
 from foracli.loader import load_knowledge_base
+from foracli.model import KnowledgeBase
 from foracli.output import Color, Format, plan_output
 
 app = typer.Typer(
@@ -116,11 +117,14 @@ def explain(
     Example: foracli explain open -s steps -s recovery
     """
     name = " ".join(procedure) if procedure else query.DEFAULT_PROCEDURE
-    try:
-        view = query.explain(load_knowledge_base(kb or ()), name, section or ())
-    except ForacliError as error:
-        _fail(error)
-    _emit("explanation", view, fmt, color, pager=pager)
+    _show(
+        "explanation",
+        lambda base: query.explain(base, name, section or ()),
+        kb,
+        fmt,
+        color,
+        pager=pager,
+    )
 
 
 @app.command()
@@ -162,13 +166,15 @@ def compare(
     """
     if len(procedures) < 2:
         raise typer.BadParameter("give at least two procedures", param_hint="PROCEDURES")
-    try:
-        view = query.compare(
-            load_knowledge_base(kb or ()), procedures, evidence=evidence, aspects=aspect or ()
-        )
-    except ForacliError as error:
-        _fail(error)
-    _emit("comparison", view, fmt, color, pager=pager, bars=bars)
+    _show(
+        "comparison",
+        lambda base: query.compare(base, procedures, evidence=evidence, aspects=aspect or ()),
+        kb,
+        fmt,
+        color,
+        pager=pager,
+        bars=bars,
+    )
 
 
 @app.command("list")
@@ -181,11 +187,7 @@ def list_command(
 
     Example: foracli list
     """
-    try:
-        view = query.list_procedures(load_knowledge_base(kb or ()))
-    except ForacliError as error:
-        _fail(error)
-    _emit("procedures", view, fmt, color)
+    _show("procedures", query.list_procedures, kb, fmt, color)
 
 
 @app.command()
@@ -202,11 +204,7 @@ def search(
 
     Example: foracli search how long off work
     """
-    try:
-        view = query.find(load_knowledge_base(kb or ()), " ".join(words), limit=limit)
-    except ForacliError as error:
-        _fail(error)
-    _emit("search", view, fmt, color)
+    _show("search", lambda base: query.find(base, " ".join(words), limit=limit), kb, fmt, color)
 
 
 @app.command()
@@ -227,11 +225,8 @@ def glossary(
 
     Example: foracli glossary foramen
     """
-    try:
-        view = query.glossary(load_knowledge_base(kb or ()), " ".join(term) if term else None)
-    except ForacliError as error:
-        _fail(error)
-    _emit("glossary", view, fmt, color)
+    name = " ".join(term) if term else None
+    _show("glossary", lambda base: query.glossary(base, name), kb, fmt, color)
 
 
 @app.command()
@@ -253,11 +248,7 @@ def sources(
     Example: foracli sources endoscopic
     """
     name = " ".join(procedure) if procedure else None
-    try:
-        view = query.list_sources(load_knowledge_base(kb or ()), name)
-    except ForacliError as error:
-        _fail(error)
-    _emit("sources", view, fmt, color)
+    _show("sources", lambda base: query.list_sources(base, name), kb, fmt, color)
 
 
 @app.command()
@@ -356,7 +347,23 @@ def schema() -> None:
     sys.stdout.write(json.dumps(procedure_schema(), indent=2) + "\n")
 
 
-def _fail(error: ForacliError) -> typer.Exit:
+def _show(
+    kind: str,
+    ask: Callable[[KnowledgeBase], object],
+    kb: list[Path] | None,
+    fmt: Format,
+    color: Color,
+    **options: Any,
+) -> None:
+    """Load the knowledge base, ask it *ask*, and print the answer; errors become exits."""
+    try:
+        view = ask(load_knowledge_base(kb or ()))
+    except ForacliError as error:
+        _fail(error)
+    _emit(kind, view, fmt, color, **options)
+
+
+def _fail(error: ForacliError) -> NoReturn:
     for line in error.lines():
         sys.stderr.write(f"foracli: {line}\n")
     raise typer.Exit(code=int(error.exit_code))

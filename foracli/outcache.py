@@ -93,13 +93,14 @@ def lookup(directory: str, key: Key) -> bytes | None:
     expected = array("q")
     expected.frombytes(signatures)
     stat = os.stat
-    for index, path in enumerate(paths.split("\0")):
-        try:
+    wanted = iter(expected)
+    try:
+        for path in paths.split("\0"):
             info = stat(path)
-        except OSError:
-            return None
-        if info.st_mtime_ns != expected[2 * index] or info.st_size != expected[2 * index + 1]:
-            return None
+            if info.st_mtime_ns != next(wanted) or info.st_size != next(wanted):
+                return None
+    except (OSError, StopIteration):
+        return None
     return output  # type: ignore[no-any-return]
 
 

@@ -74,16 +74,21 @@ def resolve_procedure(kb: KnowledgeBase, name: str) -> Procedure:
     raise NotFoundError("procedure", name, _suggest(name, names))
 
 
+def _resolve_fixed(kind: str, typed: str, names: Iterable[tuple[str, Iterable[str]]]) -> str:
+    """The key *typed* names among fixed (key, accepted names) pairs, or NotFoundError."""
+    lookup: dict[str, str] = {}
+    for key, accepted in names:
+        for alias in accepted:
+            lookup.setdefault(normalise_name(alias), key)
+    found = lookup.get(normalise_name(typed))
+    if found is None:
+        raise NotFoundError(kind, typed, _suggest(typed, lookup, show_target=True))
+    return found
+
+
 def resolve_section(key: str) -> str:
     """The section key *key* names (key, title or alias), or NotFoundError."""
-    names: dict[str, str] = {}
-    for spec in SECTIONS:
-        for alias in (spec.key, spec.title, *spec.aliases):
-            names.setdefault(normalise_name(alias), spec.key)
-    found = names.get(normalise_name(key))
-    if found is not None:
-        return found
-    raise NotFoundError("section", key, _suggest(key, names, show_target=True))
+    return _resolve_fixed("section", key, ((s.key, (s.key, s.title, *s.aliases)) for s in SECTIONS))
 
 
 @dataclass(frozen=True)
@@ -280,12 +285,5 @@ def _uses(kb: KnowledgeBase, term: Term) -> tuple[tuple[str, str], ...]:
 
 
 def resolve_aspect(name: str) -> str:
-    """The aspect key *name* names (key or label), or NotFoundError with suggestions."""
-    names: dict[str, str] = {}
-    for spec in ASPECTS:
-        for alias in (spec.key, spec.label, *spec.aliases):
-            names.setdefault(normalise_name(alias), spec.key)
-    found = names.get(normalise_name(name))
-    if found is None:
-        raise NotFoundError("aspect", name, _suggest(name, names, show_target=True))
-    return found
+    """The aspect key *name* names (key, label or alias), or NotFoundError with suggestions."""
+    return _resolve_fixed("aspect", name, ((a.key, (a.key, a.label, *a.aliases)) for a in ASPECTS))

