@@ -284,7 +284,10 @@ class _DocumentReader(NodeReader):
 
     def procedure(self, node: Node) -> tuple[Procedure | None, dict[str, Source]]:
         fields = self.mapping(
-            node, "a procedure", PROCEDURE_KEYS, ["aliases", "aspects", "comparisons", "sources"]
+            node,
+            "a procedure",
+            PROCEDURE_KEYS,
+            ["aliases", "aspects", "comparisons", "sources", "variants"],
         )
         if fields is None:
             return None, {}
@@ -307,6 +310,7 @@ class _DocumentReader(NodeReader):
         sections = self._sections(fields["sections"]) if "sections" in fields else ()
         aspects = self._aspects(fields["aspects"]) if "aspects" in fields else {}
         comparisons = self._comparisons(fields["comparisons"]) if "comparisons" in fields else ()
+        variants = self._variants(fields["variants"]) if "variants" in fields else ()
         if (
             pid is None
             or name is None
@@ -329,6 +333,7 @@ class _DocumentReader(NodeReader):
             sections=sections,
             aspects=aspects,
             comparisons=comparisons,
+            variants=variants,
             path=self.path,
             next_review_at=(
                 fields["next_review"].start_mark.line + 1,
@@ -454,6 +459,15 @@ class _DocumentReader(NodeReader):
             note=text("note"),
             certainty=certainty,
         )
+
+    def _variants(self, node: Node) -> tuple[str, ...]:
+        found = []
+        for item in self.sequence(node, "variants") or []:
+            pid = self.ident(item, "a variant")
+            if pid:
+                self.refs.append(self.reference("procedure", pid, item))
+                found.append(pid)
+        return tuple(found)
 
     def _comparisons(self, node: Node) -> tuple[Comparison, ...]:
         result = []

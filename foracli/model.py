@@ -266,6 +266,7 @@ class Procedure:
     sections: tuple[Section, ...]
     aspects: dict[str, AspectValue] = field(hash=False)
     comparisons: tuple[Comparison, ...] = ()
+    variants: tuple[str, ...] = ()  # ids of pages on each way of doing this procedure
     path: str = ""
     next_review_at: tuple[int, int] = field(default=(1, 1), compare=False)
     layer: int = field(default=0, compare=False)  # 0 = shipped; user paths count up

@@ -99,6 +99,7 @@ class Explanation:
     sections: tuple[Section, ...]
     sources: tuple[Source, ...]
     complete: bool
+    variants: tuple[Procedure, ...] = ()
 
 
 def explain(kb: KnowledgeBase, name: str, sections: Sequence[str] = ()) -> Explanation:
@@ -114,7 +115,8 @@ def explain(kb: KnowledgeBase, name: str, sections: Sequence[str] = ()) -> Expla
             raise MissingSectionError(proc.id, missing[0])
     cited = _cited(sec.points for sec in chosen)
     sources = tuple(kb.sources[sid] for sid in cited)
-    return Explanation(proc, chosen, sources, complete=not sections)
+    variants = tuple(kb.procedures[v] for v in proc.variants if v in kb.procedures)
+    return Explanation(proc, chosen, sources, complete=not sections, variants=variants)
 
 
 def _cited(groups: Iterable[Iterable[object]]) -> tuple[str, ...]:

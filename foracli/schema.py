@@ -113,6 +113,12 @@ def procedure_schema() -> dict[str, Any]:
             "id": _ID,
             "name": _TEXT,
             "aliases": {"type": "array", "items": _TEXT, "uniqueItems": True},
+            "variants": {
+                "type": "array",
+                "items": _ID,
+                "uniqueItems": True,
+                "description": "Ids of the pages on each way of doing it.",
+            },
             "approach": _enum(Approach, "How the surgeon reaches the nerve."),
             "regions": {
                 "type": "array",

@@ -107,3 +107,24 @@ def test_every_pair_compares(a, b):
     out = io.StringIO()
     plain.render_comparison(view, out)
     assert out.getvalue().count("\n- ") >= 2 * len(view.rows)
+
+
+def test_umbrella_page_points_to_each_variant():
+    """The endoscopic page names its variants, and each is a page of its own."""
+    view = query.explain(KB, "endoscopic")
+    assert [v.id for v in view.variants] == [
+        "endoscopic-transforaminal-lumbar",
+        "endoscopic-interlaminar-lumbar",
+        "endoscopic-cervical-foraminotomy",
+        "biportal-endoscopic-foraminotomy",
+    ]
+    out = io.StringIO()
+    plain.render_explanation(view, out)
+    assert (
+        out.getvalue()
+        .splitlines()[2]
+        .startswith(
+            "See also: Full-endoscopic transforaminal lumbar foraminotomy "
+            "(foracli explain endoscopic-transforaminal-lumbar); "
+        )
+    )

@@ -164,6 +164,11 @@ BAD_PROCEDURES = [
         id="bad-id",
     ),
     pytest.param(
+        PROCEDURE + "variants: [no-such-page]\n",
+        ["procedures/p.yaml:11:12: procedure 'no-such-page' does not exist"],
+        id="unknown-variant",
+    ),
+    pytest.param(
         PROCEDURE.replace("next_review: 2028-01-01", "next_review: 2025-01-01"),
         ["procedures/p.yaml:7:14: next_review must come after reviewed"],
         id="review-order",

@@ -63,7 +63,8 @@ def patient_text(pid: str) -> str:
     body = out.getvalue().split("\nSources\n")[0]
     lines = []
     for number, line in enumerate(body.splitlines()):
-        if number == 0 or not line.strip() or line in HEADINGS:
+        # Headings and the "See also" pointer to other pages are navigation, not prose.
+        if number == 0 or not line.strip() or line in HEADINGS or line.startswith("See also:"):
             continue
         line = re.sub(r"^(- |\d+\. )", "", line)
         line = re.sub(r"\s*\[[\d, ]+\]$", "", line)

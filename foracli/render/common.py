@@ -114,3 +114,9 @@ def point_parts(point: Point, citations: Citations) -> tuple[str, str, str, str]
 def join_nonempty(*parts: str) -> str:
     """Join the non-empty parts with single spaces."""
     return " ".join(p for p in parts if p)
+
+
+def see_also(variants: Iterable[Procedure]) -> str:
+    """'See also: Name (foracli explain id); ...' for a page's variants, or ''."""
+    items = [f"{v.name} (foracli explain {v.id})" for v in variants]
+    return "See also: " + "; ".join(items) + "." if items else ""

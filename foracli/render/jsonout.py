@@ -32,6 +32,7 @@ def _procedure(proc: Procedure) -> dict[str, Any]:
         "summary": proc.summary,
         "reviewed": proc.reviewed.isoformat(),
         "next_review": proc.next_review.isoformat(),
+        "variants": list(proc.variants),
     }
 
 

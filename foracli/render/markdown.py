@@ -24,6 +24,7 @@ from foracli.render.common import (
     format_amount,
     join_nonempty,
     review_line,
+    see_also,
     source_line,
 )
 from foracli.search import section_label
@@ -47,6 +48,8 @@ def render_explanation(view: Explanation, out: TextIO) -> None:
     citations = Citations.of(view.sources)
     proc = view.procedure
     lines = [f"# {escape(proc.name)}", "", escape(proc.summary)]
+    if view.variants:
+        lines += ["", escape(see_also(view.variants))]
     for section in view.sections:
         spec = SECTIONS_BY_KEY[section.key]
         lines += ["", f"## {escape(spec.title_for(proc.approach))}", ""]

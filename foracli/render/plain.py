@@ -28,6 +28,7 @@ from foracli.render.common import (
     join_nonempty,
     point_parts,
     review_line,
+    see_also,
     source_line,
 )
 from foracli.search import section_label
@@ -37,6 +38,8 @@ def render_explanation(view: Explanation, out: TextIO) -> None:
     """Write one procedure page as plain text to *out*."""
     citations = Citations.of(view.sources)
     lines = [view.procedure.name, view.procedure.summary]
+    if view.variants:
+        lines.append(see_also(view.variants))
     for section in view.sections:
         spec = SECTIONS_BY_KEY[section.key]
         lines += ["", spec.title_for(view.procedure.approach)]

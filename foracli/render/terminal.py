@@ -41,6 +41,7 @@ from foracli.render.common import (
     format_amount,
     format_number,
     review_line,
+    see_also,
     source_line,
 )
 from foracli.search import highlight_spans, section_label
@@ -114,7 +115,11 @@ def render_explanation(view: Explanation, console: Console) -> None:
     proc = view.procedure
     parts: list[RenderableType] = [
         Panel(
-            Group(Text(proc.name, style="bold cyan"), Text(proc.summary)),
+            Group(
+                Text(proc.name, style="bold cyan"),
+                Text(proc.summary),
+                *([Text(see_also(view.variants), style="dim")] if view.variants else []),
+            ),
             box=box.HEAVY,
             border_style="cyan",
         )
