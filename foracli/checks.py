@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -173,8 +174,13 @@ def validate(paths: Sequence[Path], *, today: dt.date) -> list[Problem]:
         problems = error.problems
     if not paths:
         return problems
-    roots = tuple(str(p) for p in paths)
-    return [p for p in problems if p.path.startswith(roots)]
+    roots = [Path(os.path.realpath(p)) for p in paths]
+
+    def inside(problem: Problem) -> bool:
+        where = Path(os.path.realpath(problem.path))
+        return any(where == root or where.is_relative_to(root) for root in roots)
+
+    return [p for p in problems if inside(p)]
 
 
 def summary(problems: Sequence[Problem]) -> str:

@@ -43,7 +43,6 @@ KbOption = Annotated[
     list[Path] | None,
     typer.Option(
         "--kb",
-        envvar="FORACLI_KB",
         help=(
             "Your own knowledge base (a YAML file or folder), merged over the shipped one; "
             "repeatable. FORACLI_KB takes paths separated by the OS path separator."
@@ -290,7 +289,7 @@ def handout(
 
     try:
         written = write_handout(
-            load_knowledge_base(kb or ()),
+            load_knowledge_base(_layers(kb)),
             " ".join(procedure),
             output=output,
             compare_with=compare,
@@ -347,6 +346,11 @@ def schema() -> None:
     sys.stdout.write(json.dumps(procedure_schema(), indent=2) + "\n")
 
 
+def _layers(kb: list[Path] | None) -> list[Path]:
+    """--kb paths, else FORACLI_KB's non-empty entries (an empty one must not mean '.')."""
+    return list(kb) if kb else [Path(p) for p in fastpath.env_layers(os.environ)]
+
+
 def _show(
     kind: str,
     ask: Callable[[KnowledgeBase], object],
@@ -357,7 +361,7 @@ def _show(
 ) -> None:
     """Load the knowledge base, ask it *ask*, and print the answer; errors become exits."""
     try:
-        view = ask(load_knowledge_base(kb or ()))
+        view = ask(load_knowledge_base(_layers(kb)))
     except ForacliError as error:
         _fail(error)
     _emit(kind, view, fmt, color, **options)
@@ -386,6 +390,12 @@ class Recorder:
         self.parts.append(text.decode() if isinstance(text, bytes) else text)
         return self.stream.write(text)
 
+    def encoded(self) -> bytes:
+        """What was written, as the stream itself would have encoded it."""
+        encoding = getattr(self.stream, "encoding", None) or "utf-8"
+        errors = getattr(self.stream, "errors", None) or "strict"
+        return "".join(self.parts).encode(encoding, errors)
+
     def writelines(self, lines: Iterable[str]) -> None:
         for line in lines:
             self.write(line)
@@ -410,21 +420,24 @@ def _emit(
     _render(kind, view, fmt, color, out, pager=pager, **options)
     if replay is not None:
         directory, key, layers = replay
-        outcache.store(directory, key, _inputs(view, layers), "".join(recorder.parts).encode())
+        try:
+            output = recorder.encoded()
+        except UnicodeError:
+            return  # cannot be replayed byte for byte: simply not cached
+        outcache.store(directory, key, _inputs(view, layers), output)
 
 
 def _inputs(view: object, layers: list[str]) -> list[str]:
     """The files an output was built from (see outcache: any change misses the cache)."""
+    # Every file of every layer: any of them can change a name's meaning, a source,
+    # or make the knowledge base invalid, and a replay must never hide that.
     files = outcache.folder_files(fastpath.shipped_dir())
-    if isinstance(view, query.SearchResult):  # a search reads everything
-        for layer in layers:
-            files += outcache.folder_files(layer) if os.path.isdir(layer) else [layer]
-        return files
-    for layer in layers:  # adds and removals change folder mtimes
-        files += outcache.folders(layer)
-    procedures = getattr(view, "procedures", None) or [getattr(view, "procedure", None)]
-    files += [p.path for p in procedures if p is not None]
-    files += [s.path for s in getattr(view, "sources", ())]
+    for layer in layers:
+        files += outcache.folder_files(layer) if os.path.isdir(layer) else [layer]
+    for module in ("typer", "rich"):  # an upgraded library may render differently
+        loaded = sys.modules.get(module)
+        if loaded is not None and getattr(loaded, "__file__", None):
+            files.append(str(loaded.__file__))
     return list(dict.fromkeys(files))
 
 
@@ -462,6 +475,10 @@ def _render(
 
 def main() -> None:
     """Console-script entry point: run the app and end quietly on a closed pipe."""
+    # A stdout that cannot encode some text (PYTHONIOENCODING=ascii) shows '?'
+    # rather than ending in a traceback.
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")
     code: int | str | None = ExitCode.OK
     try:
         try:

@@ -62,9 +62,12 @@ class PathNotFoundError(ForacliError):
 
     exit_code = ExitCode.NOT_FOUND
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, reason: str | None = None) -> None:
         self.path = path
-        super().__init__(f"no such knowledge-base file or folder: {path}")
+        if reason:
+            super().__init__(f"cannot read knowledge-base path {path}: {reason}")
+        else:
+            super().__init__(f"no such knowledge-base file or folder: {path}")
 
 
 class MissingSectionError(NotFoundError):

@@ -1,9 +1,10 @@
 """Replay a command's output from the cache without importing Typer, YAML or Rich.
 
-Only `explain`, `compare` and `search` are replayed, and only their exact
-argument lists that a full run has rendered before (a full run stores its
-output; errors are never stored). Anything this module is unsure of, such as
-an unknown token, paging, `--help` or a missing entry, goes to the Typer app,
+Only `explain`, `compare` and `search` are replayed (and plain `--help`
+requests), and only their exact argument lists that a full run has rendered
+before (a full run stores its output; errors are never stored). Anything this
+module is unsure of, such as an unknown token, paging or a missing entry, goes
+to the Typer app,
 which stays the one definition of the command line.
 """
 
@@ -15,7 +16,7 @@ import sys
 from foracli import outcache
 
 COMMANDS = frozenset({"explain", "compare", "search"})
-ALL_COMMANDS = COMMANDS | {"list", "glossary", "sources", "validate", "schema"}
+ALL_COMMANDS = COMMANDS | {"list", "glossary", "sources", "validate", "schema", "handout"}
 HELP = frozenset({"--help", "-h"})
 VALUE_OPTIONS = frozenset(
     {"-s", "--section", "-f", "--format", "--kb", "--color", "-n", "--limit", "-a", "--aspect"}
@@ -55,9 +56,13 @@ def _parse(argv: list[str]) -> dict[str, list[str]] | None:
     return found
 
 
+def env_layers(environ: dict[str, str] | os._Environ[str]) -> list[str]:
+    """FORACLI_KB's paths; empty entries (from "$FORACLI_KB:/x") are skipped, not '.'."""
+    return [p for p in environ.get("FORACLI_KB", "").split(os.pathsep) if p]
+
+
 def _layers(options: dict[str, list[str]], environ: dict[str, str] | os._Environ[str]) -> list[str]:
-    paths = options.get("--kb") or [p for p in environ.get("FORACLI_KB", "").split(os.pathsep) if p]
-    return [os.path.abspath(p) for p in paths]
+    return [os.path.abspath(p) for p in options.get("--kb") or env_layers(environ)]
 
 
 def _terminal_state(rich: bool) -> tuple[object, ...]:

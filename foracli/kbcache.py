@@ -9,6 +9,7 @@ unwritable folder only makes loading slower.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 from collections.abc import Sequence
@@ -18,6 +19,14 @@ from foracli import outcache
 from foracli.model import KnowledgeBase
 
 FORMAT = 1
+
+
+def key(layers: Sequence[Path], files: Sequence[Path]) -> tuple[object, ...] | None:
+    """The cache key for these files as they are now (take it before reading them)."""
+    # abspath, not resolve(): a symlink loop must reach the loader, which reports it.
+    return _key(
+        [Path(os.path.abspath(p)) for p in layers], [Path(os.path.abspath(p)) for p in files]
+    )
 
 
 def _key(layers: Sequence[Path], files: Sequence[Path]) -> tuple[object, ...] | None:
@@ -40,11 +49,19 @@ def _path(key: tuple[object, ...]) -> str | None:
     return os.path.join(directory, f"kb-{outcache.digest(layers)}.pickle")
 
 
-def lookup(layers: Sequence[Path], files: Sequence[Path]) -> KnowledgeBase | None:
-    """The cached knowledge base for exactly these files, if nothing changed."""
-    key = _key(layers, files)
+def _private(directory: str) -> bool:
+    # Unpickling runs code: only trust a folder that is ours and nobody else can write.
+    try:
+        info = os.stat(directory)
+    except OSError:
+        return False
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def lookup(key: tuple[object, ...] | None) -> KnowledgeBase | None:
+    """The cached knowledge base stored under *key*, if there is one."""
     path = _path(key) if key else None
-    if path is None:
+    if path is None or not _private(os.path.dirname(path)):
         return None
     try:
         with open(path, "rb") as handle:
@@ -54,20 +71,24 @@ def lookup(layers: Sequence[Path], files: Sequence[Path]) -> KnowledgeBase | Non
     return kb if stored_key == key and isinstance(kb, KnowledgeBase) else None
 
 
-def store(layers: Sequence[Path], files: Sequence[Path], kb: KnowledgeBase) -> None:
-    """Keep *kb* for the next run; failures are silent (the cache is optional)."""
-    key = _key(layers, files)
+def store(key: tuple[object, ...] | None, kb: KnowledgeBase) -> None:
+    """Keep *kb* under *key* for the next run; failures are silent (the cache is optional)."""
+    import tempfile
+
     path = _path(key) if key else None
     if path is None:
         return
-    temporary = f"{path}.{os.getpid()}.tmp"
+    directory = os.path.dirname(path)
+    temporary = None
     try:
-        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        with open(temporary, "wb") as handle:
-            pickle.dump((key, kb), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        if not _private(directory):
+            return
+        handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump((key, kb), stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
     except (OSError, pickle.PicklingError):
-        try:  # noqa: SIM105 - mirrors outcache.store
-            os.unlink(temporary)
-        except OSError:
-            pass
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)

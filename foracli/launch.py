@@ -14,6 +14,8 @@ def main() -> None:
 
     from foracli import fastpath
 
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")  # never a traceback for unencodable text
     argv = sys.argv[1:]
     if fastpath.try_replay(argv):
         return
@@ -33,9 +35,12 @@ def main() -> None:
         cli.main()
     except SystemExit as done:
         if not done.code:
+            import contextlib
+
             from foracli import outcache
 
-            outcache.store(*asks_help, [], "".join(recorder.parts).encode())
+            with contextlib.suppress(UnicodeError):  # not cached; it was printed all the same
+                outcache.store(*asks_help, [], recorder.encoded())
         raise
     finally:
         sys.stdout = recorder.stream

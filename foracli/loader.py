@@ -75,14 +75,19 @@ def load_knowledge_base(
     layers = [shipped_data_dir()] if include_shipped else []
     layers += list(paths)
     for root in paths:
-        if not root.exists():
-            raise PathNotFoundError(str(root))
+        try:
+            root.stat()
+        except FileNotFoundError:
+            raise PathNotFoundError(str(root)) from None
+        except OSError as error:  # a folder we may not enter, a symlink loop
+            raise PathNotFoundError(str(root), error.strerror) from None
     files = [path for root in layers for path in yaml_files(root)]
-    cached = kbcache.lookup(layers, files)
+    key = kbcache.key(layers, files)  # taken before reading: an edit meanwhile misses
+    cached = kbcache.lookup(key)
     if cached is not None:
         return cached
     kb = _load(layers)
-    kbcache.store(layers, files, kb)
+    kbcache.store(key, kb)
     return kb
 
 
@@ -199,6 +204,9 @@ class _DocumentReader(NodeReader):
         entries = self.mapping(node, "glossary", [], any_key=True)
         result: dict[str, Term] = {}
         for key, value in (entries or {}).items():
+            if not ID_PATTERN.fullmatch(key):
+                self.problem(value, f"term key '{key}' must be lowercase words joined by hyphens")
+                continue
             fields = self.mapping(
                 value, f"term '{key}'", ["definition"], ["term", "aliases", "sources"]
             )
@@ -217,7 +225,7 @@ class _DocumentReader(NodeReader):
         entries = self.mapping(node, "sources", [], any_key=True)
         result: dict[str, Source] = {}
         for key, value in (entries or {}).items():
-            if not ID_PATTERN.match(key):
+            if not ID_PATTERN.fullmatch(key):
                 self.problem(value, f"source id '{key}' must be lowercase words joined by hyphens")
                 continue
             source = self.source(key, value)
@@ -359,6 +367,8 @@ class _DocumentReader(NodeReader):
 
     def _sections(self, node: Node) -> tuple[Section, ...]:
         fields = self.mapping(node, "sections", [], SECTION_KEYS)
+        if fields is not None and not getattr(node, "value", True):
+            self.problem(node, "sections is empty; a procedure needs at least one section")
         if not fields:
             return ()
         sections = []

@@ -3,11 +3,12 @@
 Standard library only, and only cheap modules: this runs on every start.
 An entry holds the exact bytes a full run wrote, the key they answer (arguments,
 the knowledge-base layers, everything in the environment that changes output,
-the foracli and Python versions) and the files they were built from with their
-size and mtime. A hit requires every one of those files unchanged, so a changed
-knowledge base, version, argument, width or colour setting can never show stale
-output. Entries are written atomically (temporary file, then rename); a missing,
-unreadable or read-only cache folder only makes foracli slower, never wrong.
+the foracli and Python versions and install) and the files they were built from
+with their size and mtime. A hit requires every one of those files unchanged,
+so a changed knowledge base, version, argument, width or colour setting shows
+fresh output (as far as size and mtime reveal a change). Entries are written
+atomically (temporary file, then rename); a missing, unreadable or read-only
+cache folder only makes foracli slower, never wrong.
 """
 
 from __future__ import annotations
@@ -65,9 +66,28 @@ def make_key(
             "LINES",
             "TTY_COMPATIBLE",
             "TTY_INTERACTIVE",
+            # Typer's help and Rich read these too.
+            "TERMINAL_WIDTH",
+            "PY_COLORS",
+            "GITHUB_ACTIONS",
+            "TYPER_USE_RICH",
+            "_TYPER_FORCE_DISABLE_TERMINAL",
         )
     )
-    return (FORMAT, __version__, sys.version, tuple(argv), tuple(layers), env, terminal)
+    stream = sys.stdout.encoding if sys.stdout else None  # ASCII boxes on a non-UTF stream
+    program = os.path.basename(sys.argv[0]) if sys.argv else ""  # help's "Usage: ..." line
+    return (
+        FORMAT,
+        __version__,
+        sys.version,
+        sys.prefix,
+        program,
+        stream,
+        tuple(argv),
+        tuple(layers),
+        env,
+        terminal,
+    )
 
 
 def digest(value: Key) -> str:

@@ -32,7 +32,8 @@ PLAIN_TAGS = {"!"} | {
     for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
 ALIAS_MESSAGE = "YAML aliases (*name) are not allowed; write the value out"
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # use fullmatch ("$" allows "\n")
+DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 STR_TAG = "tag:yaml.org,2002:str"
 TAG_NAMES = {
     "tag:yaml.org,2002:bool": "a true/false value",
@@ -120,7 +121,7 @@ def _compose(text: str, fail: Callable[..., None]) -> Node | None:
                 return None
             tag = getattr(event, "tag", None)
             if tag is not None and tag not in PLAIN_TAGS:
-                fail(f"YAML tag '{tag}' is not allowed", *_position(event.start_mark))
+                fail(f"YAML tag '{clean_text(tag)}' is not allowed", *_position(event.start_mark))
                 return None
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
@@ -168,7 +169,9 @@ class NodeReader:
 
     def problem(self, node: Node, message: str) -> None:
         mark = node.start_mark
-        self.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, message))
+        # Messages quote keys and tags from the file: make any control character visible.
+        text = clean_text(message)
+        self.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, text))
 
     def _visit(self, node: Node) -> bool:
         # An anchor reused through an alias is the same node object: refuse it,
@@ -285,9 +288,14 @@ class NodeReader:
 
         if not self._visit(node):
             return None
-        if isinstance(node, yaml.ScalarNode) and node.tag in (
-            STR_TAG,
-            "tag:yaml.org,2002:timestamp",
+        if (
+            isinstance(node, yaml.ScalarNode)
+            and node.tag
+            in (
+                STR_TAG,
+                "tag:yaml.org,2002:timestamp",
+            )
+            and DATE_PATTERN.fullmatch(node.value.strip())
         ):
             try:
                 return dt.date.fromisoformat(node.value.strip())
@@ -309,7 +317,7 @@ class NodeReader:
 
     def ident(self, node: Node, what: str) -> str | None:
         value = self.text(node, what)
-        if value is not None and not ID_PATTERN.match(value):
+        if value is not None and not ID_PATTERN.fullmatch(value):
             self.problem(node, f"{what} '{value}' must be lowercase words joined by hyphens")
             return None
         return value

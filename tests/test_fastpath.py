@@ -130,3 +130,30 @@ def test_unusable_cache_folder_only_makes_it_slower(folder, envs):
         "HOME": "/proc/foracli-nowhere",
     }
     assert run(["explain", "open"], env) == run(["explain", "open"], plain_env)
+
+
+def test_editing_another_file_of_the_kb_is_seen(tmp_path, envs):
+    """A file the output does not show can still break the KB: the replay must notice."""
+    plain_env, cache_env, _ = envs
+    folder = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, folder)
+    argv = ["explain", "keyhole", "--kb", str(folder)]
+    assert run(argv, cache_env)[2] == 0
+    assert run(argv, cache_env)[2] == 0
+    with (folder / "glossary.yaml").open("a") as handle:  # in place: folder mtime unchanged
+        handle.write("oops: [\n")
+    broken = run(argv, cache_env)
+    assert broken == run(argv, plain_env)
+    assert broken[2] == 3
+
+
+def test_an_ascii_stdout_gets_no_traceback_and_no_stale_bytes(envs):
+    """PYTHONIOENCODING=ascii: same output cached or not, and never a traceback."""
+    plain_env, cache_env, _ = envs
+    argv = ["compare", "open", "endoscopic", "-a", "stay"]
+    run(argv, cache_env)  # a UTF-8 entry exists now
+    ascii_env = {"PYTHONIOENCODING": "ascii"}
+    full = run(argv, plain_env | ascii_env)
+    assert full[2] == 0
+    assert b"Traceback" not in full[1]
+    assert run(argv, cache_env | ascii_env) == full

@@ -216,3 +216,19 @@ def test_terminal_control_in_user_text_prints_harmless(tmp_path):
             assert raw not in body, (fmt, raw)
         assert ":pill:" in body
         assert "💊" not in body
+
+
+def test_control_characters_in_keys_and_tags_never_reach_the_terminal(tmp_path):
+    """Messages quote keys and tags from the file; their control characters show as text."""
+    path = tmp_path / "p.yaml"
+    path.write_text(PROCEDURE.replace("name: P", 'name: P\n"\\e]0;pwned\\a": x'))
+    result, _ = run_kb(path)
+    assert result.returncode == 3
+    assert "\x1b" not in result.stderr
+    assert "\\x1b]0;pwned\\x07" in result.stderr
+    glossary = tmp_path / "g.yaml"
+    glossary.write_text('glossary:\n  "\\e[31mRED":\n    definition: x.\n')
+    result, _ = run_kb(glossary)
+    assert result.returncode == 3
+    assert "\x1b" not in result.stderr
+    assert "must be lowercase words joined by hyphens" in result.stderr

@@ -11,6 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from typer.testing import CliRunner
 
 from foracli.checks import content_warnings
 from foracli.cli import app
@@ -195,3 +196,20 @@ def test_validate_warns_about_medical_words_without_a_glossary_entry(runner, tmp
     ]
     result = runner.invoke(app, ["validate", str(path)])
     assert (result.exit_code, result.stdout) == (0, "")
+
+
+def test_validate_dot_reports_problems_in_the_current_folder(tmp_path, monkeypatch):
+    """`foracli validate .` must not filter away the problems it finds."""
+    (tmp_path / "bad.yaml").write_text("id: [oops\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["validate", "."])
+    assert result.exit_code == 3
+    assert result.stdout.startswith("bad.yaml:2:1: YAML syntax error")
+
+
+def test_empty_foracli_kb_entries_are_ignored(runner, tmp_path, monkeypatch):
+    """FORACLI_KB='...:' must not load the current folder."""
+    (tmp_path / "bad.yaml").write_text("id: [oops\n")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["explain", "open", "-s", "what"], env={"FORACLI_KB": os.pathsep})
+    assert result.exit_code == 0

@@ -30,7 +30,9 @@ from foracli.render.common import (
 from foracli.search import section_label
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
-_BLOCK_START = re.compile(r"^(#{1,6}(?=\s|$)|>|[+-](?=\s|$)|\d+[.)](?=\s|$))")
+_BLOCK_START = re.compile(
+    r"^(#{1,6}(?=\s|$)|>|[+-](?=\s|$)|\d+[.)](?=\s|$)|[-*_](?=(?:\s*[-*_]){2,}\s*$)|=)"
+)
 
 
 def escape(text: str) -> str:
