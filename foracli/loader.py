@@ -17,6 +17,8 @@ from foracli import kbcache
 from foracli.errors import KnowledgeBaseError, PathNotFoundError, Problem
 from foracli.model import (
     ASPECTS_BY_KEY,
+    PROCEDURE_KEYS,
+    PROCEDURE_OPTIONAL_KEYS,
     SECTION_KEYS,
     Approach,
     AspectValue,
@@ -39,16 +41,6 @@ if TYPE_CHECKING:
     from yaml import Node
 
 YAML_SUFFIXES = (".yaml", ".yml")
-PROCEDURE_KEYS = (
-    "id",
-    "name",
-    "summary",
-    "approach",
-    "regions",
-    "reviewed",
-    "next_review",
-    "sections",
-)
 
 
 def shipped_data_dir() -> Path:
@@ -295,7 +287,7 @@ class _DocumentReader(NodeReader):
             node,
             "a procedure",
             PROCEDURE_KEYS,
-            ["aliases", "aspects", "comparisons", "sources", "variants"],
+            PROCEDURE_OPTIONAL_KEYS,
         )
         if fields is None:
             return None, {}

@@ -196,6 +196,19 @@ ASPECTS_BY_KEY = {spec.key: spec for spec in ASPECTS}
 
 NO_GOOD_DATA = "no good data"
 
+# The keys of a procedure file: required, then optional (loader and schema share them).
+PROCEDURE_KEYS = (
+    "id",
+    "name",
+    "summary",
+    "approach",
+    "regions",
+    "reviewed",
+    "next_review",
+    "sections",
+)
+PROCEDURE_OPTIONAL_KEYS = ("aliases", "aspects", "comparisons", "sources", "variants")
+
 
 def end_sentence(text: str) -> str:
     """*text* with a full stop added unless it already ends a sentence."""

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from foracli.model import ASPECTS, SECTIONS, Approach, Certainty, Finding, Region, StudyType
+from foracli.model import (
+    ASPECTS,
+    PROCEDURE_KEYS,
+    SECTIONS,
+    Approach,
+    Certainty,
+    Finding,
+    Region,
+    StudyType,
+)
 
 SCHEMA_ID = "https://foracli.invalid/schema/procedure-1.json"
 _ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
@@ -98,16 +107,7 @@ def procedure_schema() -> dict[str, Any]:
         "$id": SCHEMA_ID,
         "title": "foracli procedure file",
         "type": "object",
-        "required": [
-            "id",
-            "name",
-            "summary",
-            "approach",
-            "regions",
-            "reviewed",
-            "next_review",
-            "sections",
-        ],
+        "required": list(PROCEDURE_KEYS),
         "additionalProperties": False,
         "properties": {
             "id": _ID,

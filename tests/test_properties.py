@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from foracli import query
 from foracli.errors import KnowledgeBaseError
 from foracli.loader import load_knowledge_base
+from foracli.model import PROCEDURE_KEYS, PROCEDURE_OPTIONAL_KEYS
 from foracli.output import TerminalSettings
 from foracli.render import jsonout, markdown, plain, terminal
 from tests.conftest import PROCEDURE
@@ -76,21 +77,7 @@ def test_random_structures_give_model_or_clean_error(value):
 @SETTINGS
 @given(
     st.dictionaries(
-        st.sampled_from(
-            [
-                "id",
-                "name",
-                "summary",
-                "approach",
-                "regions",
-                "reviewed",
-                "next_review",
-                "sections",
-                "aliases",
-                "aspects",
-                "comparisons",
-            ]
-        ),
+        st.sampled_from([*PROCEDURE_KEYS, *PROCEDURE_OPTIONAL_KEYS]),
         STRUCTURES,
         max_size=8,
     )
