@@ -7,6 +7,7 @@ import io
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,7 +20,7 @@ from foracli.output import TerminalSettings
 from foracli.render import jsonout, markdown, plain, terminal
 from tests.conftest import PROCEDURE
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 YAMLISH = st.text(
     alphabet=st.sampled_from([*list("abc:-[]{}&*!|>'\"# \n\t0123,.?%@`"), "\x1b", "é", "\ufeff"]),
     max_size=300,
@@ -34,6 +35,15 @@ STRUCTURES = st.recursive(
     ),
     max_leaves=20,
 )
+
+
+@pytest.fixture(autouse=True, scope="module")
+def no_cache():
+    """Thousands of throwaway knowledge bases: do not pickle each one."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("FORACLI_NO_CACHE", "1")
+    yield
+    patch.undo()
 
 
 def load_text(text: str | bytes):
