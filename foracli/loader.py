@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from foracli import kbcache
+from foracli import fastpath, kbcache
 from foracli.errors import KnowledgeBaseError, PathNotFoundError, Problem
 from foracli.model import (
     ASPECTS_BY_KEY,
@@ -49,10 +48,9 @@ def shipped_data_dir() -> Path:
     A built wheel carries it as package data (`foracli/data`); a source checkout
     or editable install finds the top-level `data/` beside the package.
     """
-    packaged = Path(str(resources.files("foracli"))) / "data"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "data"
+    # One definition, shared with the launcher, so the output cache watches exactly
+    # the folder the loader reads.
+    return Path(fastpath.shipped_dir())
 
 
 def load_knowledge_base(
