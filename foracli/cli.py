@@ -13,7 +13,7 @@ from typing import Annotated, Any, NoReturn, TextIO
 
 import typer
 
-from foracli import __version__, checks, completion, fastpath, outcache, query
+from foracli import __version__, checks, completion, fastpath, loader, outcache, query
 from foracli.errors import ExitCode, ForacliError
 from foracli.loader import load_knowledge_base
 from foracli.model import KnowledgeBase
@@ -424,21 +424,36 @@ def _emit(
             output = recorder.encoded()
         except UnicodeError:
             return  # cannot be replayed byte for byte: simply not cached
-        outcache.store(directory, key, _inputs(view, layers), output)
+        inputs = loader.last_snapshot
+        if inputs is None:
+            return  # the files could not all be stat'ed: not cacheable
+        trees, folders = _watched(layers)
+        outcache.store(
+            directory, key, inputs, output, code=_library_files(), trees=trees, folders=folders
+        )
 
 
-def _inputs(view: object, layers: list[str]) -> list[str]:
-    """The files an output was built from (see outcache: any change misses the cache)."""
-    # Every file of every layer: any of them can change a name's meaning, a source,
-    # or make the knowledge base invalid, and a replay must never hide that.
-    files = outcache.folder_files(fastpath.shipped_dir())
-    for layer in layers:
-        files += outcache.folder_files(layer) if os.path.isdir(layer) else [layer]
-    for module in ("typer", "rich"):  # an upgraded library may render differently
+def _library_files() -> list[str]:
+    """Typer's and Rich's files: an upgraded library may render differently."""
+    files = []
+    for module in ("typer", "rich"):
         loaded = sys.modules.get(module)
         if loaded is not None and getattr(loaded, "__file__", None):
             files.append(str(loaded.__file__))
-    return list(dict.fromkeys(files))
+    return files
+
+
+def _watched(layers: list[str]) -> tuple[list[str], list[str]]:
+    """Where the knowledge base lives: whole folder trees, and the folders of single
+    files (every file of every layer can change a name's meaning or a source)."""
+    trees = [os.path.abspath(fastpath.shipped_dir())]
+    folders = []
+    for layer in map(os.path.abspath, layers):
+        if os.path.isdir(layer):
+            trees.append(layer)
+        else:
+            folders.append(os.path.dirname(layer))
+    return list(dict.fromkeys(trees)), list(dict.fromkeys(folders))
 
 
 def _render(

@@ -40,7 +40,7 @@ def main() -> None:
             from foracli import outcache
 
             with contextlib.suppress(UnicodeError):  # not cached; it was printed all the same
-                outcache.store(*asks_help, [], recorder.encoded())
+                outcache.store(*asks_help, {}, recorder.encoded(), code=cli._library_files())
         raise
     finally:
         sys.stdout = recorder.stream

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from foracli import fastpath, kbcache
+from foracli import fastpath, kbcache, outcache
 from foracli.errors import KnowledgeBaseError, PathNotFoundError, Problem
 from foracli.model import (
     ASPECTS_BY_KEY,
@@ -40,6 +40,9 @@ if TYPE_CHECKING:
     from yaml import Node
 
 YAML_SUFFIXES = (".yaml", ".yml")
+# The folders and files the latest load read, with their (mtime_ns, size) from
+# before reading (see outcache.snapshot): what a cached output must still match.
+last_snapshot: dict[str, tuple[int, int]] | None = None
 
 
 def shipped_data_dir() -> Path:
@@ -72,6 +75,8 @@ def load_knowledge_base(
         except OSError as error:  # a folder we may not enter, a symlink loop
             raise PathNotFoundError(str(root), error.strerror) from None
     files = [path for root in layers for path in yaml_files(root)]
+    global last_snapshot  # one load per run; the output cache reads it
+    last_snapshot = outcache.snapshot([str(p) for p in layers], [str(p) for p in files])
     key = kbcache.key(layers, files)  # taken before reading: an edit meanwhile misses
     cached = kbcache.lookup(key)
     if cached is not None:

@@ -23,12 +23,16 @@ from foracli import __version__
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~15 ms per start
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
 
     Key = tuple[Any, ...]
 
-FORMAT = 2  # bump when the entry layout changes
+FORMAT = 3  # bump when the entry layout changes
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+# Files changed this recently are not cached: mtimes move in clock ticks (up to 2 s
+# on FAT), and an edit within the tick of the read would be invisible.
+RACY_NS = 2_000_000_000
 
 
 def cache_dir(environ: dict[str, str] | os._Environ[str]) -> str | None:
@@ -101,47 +105,140 @@ def _entry_path(directory: str, key: Key) -> str:
 
 def lookup(directory: str, key: Key) -> bytes | None:
     """The cached output for *key* if every file it was built from is unchanged."""
+    path = _entry_path(directory, key)
     try:
-        with open(_entry_path(directory, key), "rb") as handle:
-            stored_key, paths, signatures, output = marshal.load(handle)
+        with open(path, "rb") as handle:
+            # Two records: the knowledge-base file list comes second, so a replay
+            # that its watcher vouches for never reads (or builds) it.
+            head = marshal.load(handle)
+            stored_key, code_paths, code_signatures, watched, output = head
+            if watched is not None:
+                socket, answer, trees, folders = watched
+            if stored_key != key or not isinstance(output, bytes):
+                return None
+            if not _unchanged(code_paths, code_signatures):
+                return None
+            if watched is not None:
+                from foracli import watch
+
+                now = None
+                if watch.minimum(os.environ) is not None:
+                    now = watch.ask(socket)
+                    if now == answer:
+                        return output
+                    if now is None:  # the watcher stopped (idle a long time): start one
+                        started = watch.ensure(directory, trees, folders)
+                        now = started[1] if started else None
+                # Asked before the stat calls below: a later change moves the count.
+                watched = (socket, now, trees, folders) if now is not None else None
+            paths, signatures = marshal.load(handle)
     except (OSError, EOFError, ValueError, TypeError):
+        return None  # missing, torn or from another layout: just a miss
+    if not _unchanged(paths, signatures):
         return None
-    if stored_key != key:
-        return None
-    # Paths in one string and signatures in one int64 array: a 10,000-file search
-    # entry then loads in a few milliseconds instead of building 30,000 objects.
+    if watched is not None:  # vouched for by stat calls: take the watcher's new count
+        _write(path, (*head[:3], watched, output), (paths, signatures))
+    return output
+
+
+def _unchanged(paths: str, signatures: bytes) -> bool:
+    """Whether each of the NUL-separated *paths* still has its (mtime, size)."""
+    if not isinstance(paths, str) or not isinstance(signatures, bytes):
+        return False
+    if not paths:
+        return not signatures
+    # Paths in one string and signatures in one int64 array: a 10,000-file entry
+    # then loads in a few milliseconds instead of building 30,000 objects.
     expected = array("q")
-    expected.frombytes(signatures)
+    try:
+        expected.frombytes(signatures)
+    except ValueError:
+        return False
     stat = os.stat
     wanted = iter(expected)
     try:
         for path in paths.split("\0"):
             info = stat(path)
             if info.st_mtime_ns != next(wanted) or info.st_size != next(wanted):
-                return None
+                return False
     except (OSError, StopIteration):
-        return None
-    return output  # type: ignore[no-any-return]
+        return False
+    return True
 
 
-def store(directory: str, key: Key, files: list[str], output: bytes) -> None:
-    """Remember *output* for *key*, built from *files*; never fails loudly."""
-    paths = [*package_files(), *files]
-    signatures = array("q")
-    for path in paths:
+def store(
+    directory: str,
+    key: Key,
+    inputs: dict[str, tuple[int, int]],
+    output: bytes,
+    *,
+    code: Sequence[str] = (),
+    trees: Sequence[str] = (),
+    folders: Sequence[str] = (),
+) -> None:
+    """Remember *output* for *key*; never fails loudly.
+
+    *inputs* maps each knowledge-base file and folder the output was built from to
+    its (mtime_ns, size) taken before it was read; *code* names library files whose
+    upgrade could change the output. *trees* and *folders* are where the inputs
+    live, for a watcher when they are many.
+    """
+    code_paths = [*package_files(), *code]
+    code_signatures = array("q")
+    for path in code_paths:
         try:
             info = os.stat(path)
         except OSError:
             return  # a file vanished while we rendered: do not cache
-        signatures.extend((info.st_mtime_ns, info.st_size))
-    target = _entry_path(directory, key)
-    temporary = f"{target}.{os.getpid()}.tmp"
+        code_signatures.extend((info.st_mtime_ns, info.st_size))
+    watched = None
+    if _worth_watching(len(inputs)):
+        from foracli import watch
+
+        started = watch.ensure(directory, trees, folders)
+        if started is not None:
+            watched = (*started, tuple(trees), tuple(folders))
+    # Checked after the watcher's answer: an edit since the files were read either
+    # shows here or moves the watcher's count.
+    signatures = array("q")
+    import stat
+
+    for path, before in inputs.items():
+        try:
+            info = os.lstat(path)
+            if stat.S_ISLNK(info.st_mode) or (stat.S_ISREG(info.st_mode) and info.st_nlink > 1):
+                watched = None  # changes through another name may not reach the watcher
+                info = os.stat(path)
+        except OSError:
+            return
+        if (info.st_mtime_ns, info.st_size) != before:
+            return  # changed while we rendered: the output may be older than the file
+        signatures.extend(before)
+    head = (key, "\0".join(code_paths), code_signatures.tobytes(), watched, output)
+    tail = ("\0".join(inputs), signatures.tobytes())
     try:
         os.makedirs(directory, mode=0o700, exist_ok=True)
-        with open(temporary, "wb") as handle:
-            marshal.dump((key, "\0".join(paths), signatures.tobytes(), output), handle)
-        os.replace(temporary, target)
     except OSError:
+        return
+    _write(_entry_path(directory, key), head, tail)
+
+
+def _worth_watching(count: int) -> bool:
+    from foracli import watch
+
+    least = watch.minimum(os.environ)
+    return least is not None and count >= least
+
+
+def _write(target: str, head: tuple[Any, ...], tail: tuple[Any, ...]) -> None:
+    """Write an entry to *target* atomically (temporary file, then rename)."""
+    temporary = f"{target}.{os.getpid()}.tmp"
+    try:
+        with open(temporary, "wb") as handle:
+            marshal.dump(head, handle)
+            marshal.dump(tail, handle)
+        os.replace(temporary, target)
+    except (OSError, ValueError):
         try:  # noqa: SIM105 - contextlib would cost an import on every start
             os.unlink(temporary)
         except OSError:
@@ -160,18 +257,31 @@ def package_files() -> list[str]:
     return found
 
 
-def folder_files(root: str) -> list[str]:
-    """Every folder under *root* (their mtimes change when files are added or removed)
-    and every YAML file; used when an output depends on the whole knowledge base."""
-    found = []
-    for folder, _dirs, names in os.walk(root):
-        found.append(folder)
-        found += [os.path.join(folder, n) for n in sorted(names) if n.endswith((".yaml", ".yml"))]
+def snapshot(layers: Sequence[str], files: Sequence[str]) -> dict[str, tuple[int, int]] | None:
+    """(mtime_ns, size) of every folder of the *layers* and of each of *files*.
+
+    Taken before the files are read, so that an edit made while a run reads and
+    renders is never stored as current (see store). Folders count because their
+    mtime moves when a file is added, removed or renamed. None means "do not
+    cache this run": a path cannot be stat'ed (the run reports it), or one changed
+    within RACY_NS of now, where a second same-size edit could land in the same
+    mtime tick and go unseen (git's "racy clean" problem).
+    """
+    import time
+
+    paths = []
+    for layer in map(os.path.abspath, layers):
+        if os.path.isdir(layer):
+            paths += [folder for folder, _dirs, _names in os.walk(layer)]
+    paths += map(os.path.abspath, files)
+    found = {}
+    recent = time.time_ns() - RACY_NS
+    try:
+        for path in paths:
+            info = os.stat(path)
+            if info.st_mtime_ns >= recent:
+                return None
+            found[path] = (info.st_mtime_ns, info.st_size)
+    except OSError:
+        return None
     return found
-
-
-def folders(root: str) -> list[str]:
-    """Every folder under *root*, for outputs that depend on a few files inside it."""
-    if not os.path.isdir(root):
-        return [root]
-    return [folder for folder, _dirs, _names in os.walk(root)]

@@ -1,0 +1,242 @@
+"""The knowledge-base watcher: it counts every change that could matter, answers only
+after reading what is queued, and a replay it vouches for is still never stale.
+
+These start real watcher processes (Linux inotify) and stop each one at the end.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from foracli import outcache, watch
+from tests.conftest import FIXTURE_KB
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="the watcher uses Linux inotify"
+)
+FORACLI = str(Path(sys.executable).parent / "foracli")
+OLD = 1_600_000_000_000_000_000  # an mtime long past, so no file counts as just edited
+
+
+def count(answer: str | None) -> int:
+    assert answer is not None, "the watcher did not answer"
+    return int(answer.split()[1])
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """A folder with a watcher on it; the watcher is told to stop afterwards."""
+    folder = tmp_path / "kb"
+    (folder / "procedures").mkdir(parents=True)
+    (folder / "procedures" / "a.yaml").write_text("id: a\n")
+    if not watch.local_filesystem(str(folder)):
+        pytest.skip("the test folder is on a filesystem the watcher does not trust")
+    started = watch.ensure(str(tmp_path / "cache"), [str(folder)], [])
+    assert started is not None
+    socket, answer = started
+    yield folder, socket, answer
+    watch.ask(socket, b"q")
+
+
+def test_every_change_to_a_yaml_file_or_folder_is_counted_at_once(tree):
+    """No sleeping: an edit finished before the question is always in the answer."""
+    folder, socket, first = tree
+    token = first.split()[0]
+    seen = count(first)
+    a = folder / "procedures" / "a.yaml"
+    changes = [
+        lambda: a.open("a").write("name: A\n"),  # in place: the folder mtime stays
+        lambda: os.utime(a, ns=(OLD, OLD)),  # touch
+        lambda: (folder / "b.yml").write_text("x: 1\n"),  # create
+        lambda: (folder / "b.yml").rename(folder / "c.yaml"),  # rename, as editors save
+        lambda: (folder / "c.yaml").unlink(),  # delete
+        lambda: (folder / "new").mkdir(),  # a folder appears ...
+        lambda: (folder / "new" / "d.yaml").write_text("x: 1\n"),  # ... and is watched
+        lambda: (folder / "new" / "d.yaml").unlink(),
+        lambda: shutil.rmtree(folder / "new"),
+    ]
+    for change in changes:
+        change()
+        answer = watch.ask(socket)
+        assert count(answer) > seen
+        assert answer is not None
+        assert answer.split()[0] == token
+        seen = count(answer)
+
+
+def test_other_files_do_not_move_the_count(tree):
+    """Editor swap and backup files are not knowledge base: they change nothing."""
+    folder, socket, first = tree
+    (folder / ".a.yaml.swp").write_text("swap")
+    (folder / "procedures" / "notes.txt").write_text("notes")
+    assert watch.ask(socket) == first
+
+
+def test_a_deleted_folder_stops_the_watcher(tree):
+    folder, socket, _ = tree
+    shutil.rmtree(folder)
+    deadline = time.monotonic() + 5
+    while os.path.exists(socket) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert watch.ask(socket) is None
+    assert not os.path.exists(socket)
+
+
+def test_one_watcher_per_set_of_folders(tree, tmp_path):
+    folder, socket, first = tree
+    again = watch.ensure(str(tmp_path / "cache"), [str(folder)], [])
+    assert again == (socket, first)
+    found = subprocess.run(["pgrep", "-f", socket], capture_output=True, text=True, check=False)
+    if found.returncode in (0, 1):  # pgrep present
+        assert len(found.stdout.split()) == 1
+
+
+def test_too_long_a_socket_path_means_no_watcher(tmp_path):
+    deep = tmp_path / ("d" * 120)
+    assert watch.socket_path(str(deep), ["/x"], []) is None
+    assert watch.ensure(str(deep), ["/x"], []) is None
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("/home/me/kb", "ext4"),
+        ("/mnt/share/kb", "nfs4"),
+        ("/mnt/share", "nfs4"),
+        ("/mnt/sharealike", "ext4"),  # a prefix of the string is not a parent folder
+        ("/media/my disk/kb", "fuseblk"),
+    ],
+)
+def test_the_deepest_mount_decides_the_filesystem(path, kind):
+    mountinfo = (
+        "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"
+        "40 22 0:50 / /mnt/share rw,relatime shared:9 - nfs4 server:/share rw\n"
+        "41 22 0:51 / /media/my\\040disk rw shared:10 - fuseblk /dev/sdb1 rw\n"
+        "garbage line\n"
+    )
+    assert watch.filesystem_of(path, mountinfo) == kind
+
+
+def test_minimum_setting():
+    assert watch.minimum({}) == watch.DEFAULT_MINIMUM
+    assert watch.minimum({"FORACLI_WATCH_MIN": "3"}) == 3
+    assert watch.minimum({"FORACLI_WATCH_MIN": "lots"}) == watch.DEFAULT_MINIMUM
+    assert watch.minimum({"FORACLI_WATCH": "0", "FORACLI_WATCH_MIN": "3"}) is None
+
+
+# --- through the command --------------------------------------------------------
+
+
+@pytest.fixture
+def watched_kb(tmp_path):
+    """A copy of the fixture KB, old enough to cache, with the watcher threshold at 1."""
+    folder = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, folder)
+    for path in [folder, *folder.rglob("*")]:
+        os.utime(path, ns=(OLD, OLD))
+    if not watch.local_filesystem(str(folder)):
+        pytest.skip("the test folder is on a filesystem the watcher does not trust")
+    cache = tmp_path / "cache"
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("NO_COLOR", "FORCE_COLOR", "FORACLI_KB", "FORACLI_NO_CACHE", "TERM")
+    }
+    env |= {"FORACLI_CACHE_DIR": str(cache), "FORACLI_WATCH_MIN": "1"}
+    yield folder, cache, env
+    for socket in cache.glob("watch-*.sock"):
+        watch.ask(str(socket), b"q")
+
+
+def run(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([FORACLI, *argv], capture_output=True, env=env, timeout=60)
+
+
+def entries(cache: Path) -> list[tuple[object, ...]]:
+    """The head record of each output-cache entry."""
+    found = []
+    for path in cache.glob("out-*.marshal"):
+        with path.open("rb") as handle:
+            found.append(marshal.load(handle))
+    return found
+
+
+def test_a_watched_replay_sees_an_in_place_edit_of_another_file(watched_kb, tmp_path):
+    """The case stat'ing only the shown file would miss: a file the page does not
+    show breaks the knowledge base without touching any folder's mtime."""
+    folder, cache, env = watched_kb
+    argv = ["explain", "keyhole", "--kb", str(folder)]
+    first = run(argv, env)
+    assert first.returncode == 0, first.stderr
+    (watched,) = [head[3] for head in entries(cache)]
+    assert watched is not None, "a knowledge base over the threshold is watched"
+    poison = tmp_path / "poison"
+    poison.mkdir()
+    (poison / "typer.py").write_text("raise ImportError('a replay must not import typer')")
+    replayed = run(argv, env | {"PYTHONPATH": str(poison)})
+    assert (replayed.stdout, replayed.returncode) == (first.stdout, 0)
+    with (folder / "glossary.yaml").open("a") as handle:
+        handle.write("oops: [\n")
+    broken = run(argv, env)
+    assert broken.returncode == 3
+    assert b"glossary.yaml" in broken.stderr
+
+
+def test_a_stopped_watcher_falls_back_to_stat_calls_and_is_restarted(watched_kb):
+    folder, cache, env = watched_kb
+    argv = ["explain", "keyhole", "--kb", str(folder)]
+    first = run(argv, env)
+    (watched,) = [head[3] for head in entries(cache)]
+    socket = watched[0]
+    assert watch.ask(socket, b"q") is not None  # stop it
+    assert watch.ask(socket) is None
+    (folder / "procedures" / "keyhole.yaml").write_text(
+        (folder / "procedures" / "keyhole.yaml").read_text().replace("Keyhole", "Kayhole")
+    )
+    os.utime(folder / "procedures" / "keyhole.yaml", ns=(OLD, OLD + 1))
+    edited = run(argv, env)  # no watcher: every file is stat'ed, the edit is seen
+    assert edited.returncode == 0
+    assert edited.stdout != first.stdout
+    assert b"Kayhole" in edited.stdout
+    again = run(argv, env)  # a replay starts a new watcher and records its answer
+    assert again.stdout == edited.stdout
+    assert watch.ask(socket) is not None
+    (head,) = entries(cache)
+    assert head[3] is not None
+    assert head[3][1] == watch.ask(socket)
+
+
+def test_a_symlink_in_the_knowledge_base_turns_the_watcher_off(watched_kb, tmp_path):
+    """A change through a link's target may happen outside every watched folder."""
+    folder, cache, env = watched_kb
+    outside = tmp_path / "outside.yaml"
+    shutil.move(folder / "glossary.yaml", outside)
+    (folder / "glossary.yaml").symlink_to(outside)
+    os.utime(folder, ns=(OLD, OLD))
+    first = run(["explain", "keyhole", "--kb", str(folder)], env)
+    assert first.returncode == 0, first.stderr
+    (watched,) = [head[3] for head in entries(cache)]
+    assert watched is None
+    with outside.open("a") as handle:
+        handle.write("oops: [\n")
+    assert run(["explain", "keyhole", "--kb", str(folder)], env).returncode == 3
+
+
+def test_files_edited_just_now_are_not_cached(tmp_path):
+    """A second same-size edit within the same mtime tick would be invisible."""
+    folder = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, folder, copy_function=shutil.copy)  # fresh mtimes
+    assert outcache.snapshot([str(folder)], [str(p) for p in folder.rglob("*.yaml")]) is None
+    for path in [folder, *folder.rglob("*")]:
+        os.utime(path, ns=(OLD, OLD))
+    taken = outcache.snapshot([str(folder)], [str(p) for p in folder.rglob("*.yaml")])
+    assert taken is not None
+    assert all(signature[0] == OLD for signature in taken.values())
