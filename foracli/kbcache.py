@@ -1,10 +1,16 @@
-"""A cache of the validated knowledge base, so a full run skips YAML parsing.
+"""Caches of the parsed knowledge base, so a full run skips YAML parsing.
 
-Keyed by the foracli and Python versions, foracli's own code, the layer paths and
-every YAML file's size and mtime: any change re-reads the files. Only valid
-knowledge bases are stored, atomically, in the private cache folder (pickle, so
-the folder must be the user's own: it is created with mode 0700). A missing or
-unwritable folder only makes loading slower.
+Two pickles per set of layers, in the private cache folder:
+
+- the whole validated knowledge base, keyed by the foracli and Python versions,
+  foracli's own code, the layer paths and every file's size and mtime: used when
+  nothing has changed;
+- each clean file's parsed contents, keyed by that file's size and mtime: after
+  an edit, only the edited files are parsed again.
+
+Only valid knowledge bases and problem-free files are stored, atomically (pickle,
+so the folder must be the user's own: it is created with mode 0700). A missing
+or unwritable folder only makes loading slower.
 """
 
 from __future__ import annotations
@@ -12,41 +18,54 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from foracli import outcache
 from foracli.model import KnowledgeBase
 
-FORMAT = 1
+FORMAT = 2
 
 
-def key(layers: Sequence[Path], files: Sequence[Path]) -> tuple[object, ...] | None:
-    """The cache key for these files as they are now (take it before reading them)."""
-    # abspath, not resolve(): a symlink loop must reach the loader, which reports it.
-    return _key(
-        [Path(os.path.abspath(p)) for p in layers], [Path(os.path.abspath(p)) for p in files]
-    )
+def key(
+    layers: Sequence[Path], signatures: Mapping[str, tuple[int, int]]
+) -> tuple[object, ...] | None:
+    """The key for these layers with files of these (mtime_ns, size), taken before reading."""
+    code = _code_key(layers)
+    return None if code is None else (*code, tuple(sorted(signatures.items())))
 
 
-def _key(layers: Sequence[Path], files: Sequence[Path]) -> tuple[object, ...] | None:
+def _code_key(layers: Sequence[Path]) -> tuple[object, ...] | None:
+    """Everything but the files: versions, foracli's own code and the layer paths."""
     signatures = []
-    for path in [*map(Path, outcache.package_files()), *files]:
+    for path in outcache.package_files():
         try:
-            info = path.stat()
+            info = os.stat(path)
         except OSError:
             return None
-        signatures.append((str(path), info.st_mtime_ns, info.st_size))
-    base = outcache.make_key([], [str(p) for p in layers], {}, ())
-    return (FORMAT, base, tuple(signatures))
+        signatures.append((path, info.st_mtime_ns, info.st_size))
+    return (FORMAT, outcache.make_key([], _as_given(layers), {}, ()), tuple(signatures))
 
 
-def _path(key: tuple[object, ...]) -> str | None:
+def _as_given(layers: Sequence[Path]) -> list[str]:
+    # The model keeps paths as the user wrote them (messages show them so), so a
+    # relative path read from another folder is another knowledge base.
+    paths = [str(p) for p in layers]
+    if not all(map(os.path.isabs, paths)):
+        try:
+            paths.append(os.getcwd())
+        except OSError:  # the folder we run in is gone: its relative paths fail anyway
+            paths.append("")
+    return paths
+
+
+def _path(prefix: str, layers: Sequence[Path]) -> str | None:
     directory = outcache.cache_dir(os.environ)
     if directory is None or os.environ.get("FORACLI_NO_CACHE"):
         return None
-    layers = key[1][4]  # type: ignore[index]
-    return os.path.join(directory, f"kb-{outcache.digest(layers)}.pickle")
+    name = outcache.digest(tuple(_as_given(layers)))
+    return os.path.join(directory, f"{prefix}-{name}.pickle")
 
 
 def _private(directory: str) -> bool:
@@ -58,25 +77,32 @@ def _private(directory: str) -> bool:
     return info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
-def lookup(key: tuple[object, ...] | None) -> KnowledgeBase | None:
-    """The cached knowledge base stored under *key*, if there is one."""
-    path = _path(key) if key else None
-    if path is None or not _private(os.path.dirname(path)):
+def _load(path: str | None, wanted: tuple[object, ...] | None) -> Any:
+    """The value pickled at *path* under *wanted*, or None."""
+    if path is None or wanted is None or not _private(os.path.dirname(path)):
         return None
+    import gc
+
+    # Unpickling builds hundreds of thousands of small objects; the cyclic
+    # collector would walk them all again and again (3-4x slower at 10,000 files).
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         with open(path, "rb") as handle:
-            stored_key, kb = pickle.load(handle)
+            stored_key, value = pickle.load(handle)
     except Exception:  # a torn, old or foreign file is just a miss
         return None
-    return kb if stored_key == key and isinstance(kb, KnowledgeBase) else None
+    finally:
+        if collecting:
+            gc.enable()
+    return value if stored_key == wanted else None
 
 
-def store(key: tuple[object, ...] | None, kb: KnowledgeBase) -> None:
-    """Keep *kb* under *key* for the next run; failures are silent (the cache is optional)."""
+def _store(path: str | None, stored_key: tuple[object, ...] | None, value: object) -> None:
+    """Pickle *value* under *stored_key* at *path*; failures are silent."""
     import tempfile
 
-    path = _path(key) if key else None
-    if path is None:
+    if path is None or stored_key is None:
         return
     directory = os.path.dirname(path)
     temporary = None
@@ -86,9 +112,32 @@ def store(key: tuple[object, ...] | None, kb: KnowledgeBase) -> None:
             return
         handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
-            pickle.dump((key, kb), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((stored_key, value), stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
     except (OSError, pickle.PicklingError):
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+
+
+def lookup(layers: Sequence[Path], wanted: tuple[object, ...] | None) -> KnowledgeBase | None:
+    """The whole knowledge base stored under *wanted* (see key), if there is one."""
+    kb = _load(_path("kb", layers), wanted)
+    return kb if isinstance(kb, KnowledgeBase) else None
+
+
+def store(layers: Sequence[Path], stored_key: tuple[object, ...] | None, kb: KnowledgeBase) -> None:
+    """Keep *kb* under *stored_key* for the next run."""
+    _store(_path("kb", layers), stored_key, kb)
+
+
+def lookup_files(layers: Sequence[Path]) -> dict[str, Any]:
+    """Each clean file's parsed contents from an earlier run, by absolute path (the
+    loader checks each one's signature before using it)."""
+    found = _load(_path("files", layers), _code_key(layers))
+    return found if isinstance(found, dict) else {}
+
+
+def store_files(layers: Sequence[Path], parsed: Mapping[str, Any]) -> None:
+    """Keep each clean file's parsed contents for the next run."""
+    _store(_path("files", layers), _code_key(layers), dict(parsed))

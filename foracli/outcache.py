@@ -257,15 +257,18 @@ def package_files() -> list[str]:
     return found
 
 
-def snapshot(layers: Sequence[str], files: Sequence[str]) -> dict[str, tuple[int, int]] | None:
-    """(mtime_ns, size) of every folder of the *layers* and of each of *files*.
+def snapshot(
+    layers: Sequence[str], files: Sequence[str]
+) -> tuple[dict[str, tuple[int, int]], frozenset[str]] | None:
+    """(mtime_ns, size) of every folder of the *layers* and of each of *files*, and
+    the paths among them changed within RACY_NS of now.
 
     Taken before the files are read, so that an edit made while a run reads and
     renders is never stored as current (see store). Folders count because their
-    mtime moves when a file is added, removed or renamed. None means "do not
-    cache this run": a path cannot be stat'ed (the run reports it), or one changed
-    within RACY_NS of now, where a second same-size edit could land in the same
-    mtime tick and go unseen (git's "racy clean" problem).
+    mtime moves when a file is added, removed or renamed. A path changed just now
+    is not cached: a second same-size edit could land in the same mtime tick and
+    go unseen (git's "racy clean" problem). None: a path cannot be stat'ed (the
+    run reports it).
     """
     import time
 
@@ -275,13 +278,14 @@ def snapshot(layers: Sequence[str], files: Sequence[str]) -> dict[str, tuple[int
             paths += [folder for folder, _dirs, _names in os.walk(layer)]
     paths += map(os.path.abspath, files)
     found = {}
-    recent = time.time_ns() - RACY_NS
+    recent = []
+    since = time.time_ns() - RACY_NS
     try:
         for path in paths:
             info = os.stat(path)
-            if info.st_mtime_ns >= recent:
-                return None
             found[path] = (info.st_mtime_ns, info.st_size)
+            if info.st_mtime_ns >= since:
+                recent.append(path)
     except OSError:
         return None
-    return found
+    return found, frozenset(recent)

@@ -30,8 +30,18 @@ def clean_text(value: str) -> str:
     return _UNSAFE.sub(lambda m: _visible(m.group()), " ".join(value.split()))
 
 
+# ASCII punctuation, spaces and controls: word breaks in a name.
+_ASCII_BREAKS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+
+
 def normalise_name(value: str) -> str:
     """The form names are matched in: case-folded, accents dropped, words joined by '-'."""
+    if value.isascii():  # the same result, ~20x faster: every lookup normalises every name
+        return "-".join(value.lower().translate(_ASCII_BREAKS).split())
+    return _normalise_unicode(value)
+
+
+def _normalise_unicode(value: str) -> str:
     decomposed = unicodedata.normalize("NFKD", value.casefold())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     words = "".join(ch if ch.isalnum() else " " for ch in plain).split()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from foracli.errors import KnowledgeBaseError
-from foracli.loader import load_knowledge_base
+from foracli.loader import YAML_SUFFIXES, load_knowledge_base, yaml_files
 from foracli.model import Approach, Certainty, Region
 from tests.conftest import PROCEDURE, SOURCES, write_kb
 
@@ -239,3 +239,32 @@ def test_error_summary_is_one_line(tmp_path):
         load_knowledge_base([root], include_shipped=False)
     (line,) = caught.value.lines()
     assert line.endswith("did you mean 'summary'? (and 1 more problem)")
+
+
+def test_yaml_files_lists_what_rglob_would(tmp_path):
+    """The os.walk listing keeps Path.rglob's choice of files and order, odd names too."""
+    root = tmp_path / "kb"
+    for name in [
+        "a.yaml",
+        "b.yml",
+        ".yaml",
+        "c.",
+        "d.txt",
+        "..e.yaml",
+        "sub/f.yaml",
+        ".hidden/g.yaml",
+        "sub/deeper/h.YAML",
+        "a-b/i.yaml",
+        "a/j.yaml",
+    ]:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x: 1\n")
+    (root / "dir.yaml").mkdir()
+    (root / "linked.yaml").symlink_to(root / "sub")  # a link to a folder: kept, not entered
+    (root / "broken.yaml").symlink_to(root / "missing")
+    (root / "loop").symlink_to(root)
+    expected = sorted(
+        p for p in root.rglob("*") if p.suffix in YAML_SUFFIXES and (p.is_file() or p.is_symlink())
+    )
+    assert yaml_files(root) == expected
+    assert len(expected) == 9

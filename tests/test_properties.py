@@ -134,3 +134,11 @@ def test_any_text_renders_in_every_format_without_raw_controls(name, point):
 
 def _quote(text: str) -> str:
     return '"' + text.encode("unicode_escape").decode("ascii").replace('"', '\\"') + '"'
+
+
+@SETTINGS
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_the_ascii_shortcut_normalises_names_exactly_as_the_unicode_path(text):
+    from foracli.text import _normalise_unicode, normalise_name
+
+    assert normalise_name(text) == _normalise_unicode(text)

@@ -234,9 +234,21 @@ def test_files_edited_just_now_are_not_cached(tmp_path):
     """A second same-size edit within the same mtime tick would be invisible."""
     folder = tmp_path / "kb"
     shutil.copytree(FIXTURE_KB, folder, copy_function=shutil.copy)  # fresh mtimes
-    assert outcache.snapshot([str(folder)], [str(p) for p in folder.rglob("*.yaml")]) is None
+    files = [str(p) for p in folder.rglob("*.yaml")]
     for path in [folder, *folder.rglob("*")]:
         os.utime(path, ns=(OLD, OLD))
-    taken = outcache.snapshot([str(folder)], [str(p) for p in folder.rglob("*.yaml")])
+    (folder / "glossary.yaml").touch()
+    taken = outcache.snapshot([str(folder)], files)
     assert taken is not None
-    assert all(signature[0] == OLD for signature in taken.values())
+    signatures, recent = taken
+    assert recent == {str(folder / "glossary.yaml")}
+    assert len(signatures) == len(files) + 2  # and the two folders
+    assert signatures[str(folder / "sources.yaml")][0] == OLD
+    # Through the command: nothing is cached until the edit has settled.
+    env = {k: v for k, v in os.environ.items() if k != "FORACLI_NO_CACHE"}
+    env["FORACLI_CACHE_DIR"] = str(tmp_path / "cache")
+    assert run(["explain", "keyhole", "--kb", str(folder)], env).returncode == 0
+    assert not list((tmp_path / "cache").glob("out-*"))
+    os.utime(folder / "glossary.yaml", ns=(OLD, OLD))
+    assert run(["explain", "keyhole", "--kb", str(folder)], env).returncode == 0
+    assert len(list((tmp_path / "cache").glob("out-*"))) == 1

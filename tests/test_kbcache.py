@@ -1,0 +1,123 @@
+"""The parsed-knowledge-base caches: an unchanged knowledge base is not parsed at
+all, an edit re-parses only the edited file, and the result (or the error) is the
+same as a load with every cache off."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from foracli import loader
+from foracli.errors import KnowledgeBaseError
+from tests.conftest import FIXTURE_KB
+
+OLD = 1_600_000_000_000_000_000  # long past: nothing counts as just edited
+
+
+@pytest.fixture
+def kb(tmp_path, monkeypatch):
+    """A settled copy of the fixture KB, a private cache, and a list of parsed files."""
+    folder = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, folder)
+    for path in [folder, *folder.rglob("*")]:
+        os.utime(path, ns=(OLD, OLD))
+    monkeypatch.setenv("FORACLI_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("FORACLI_NO_CACHE", raising=False)
+    parsed: list[str] = []
+    real = loader.read_node
+
+    def counting(path, problems):
+        parsed.append(Path(path).name)
+        return real(path, problems)
+
+    monkeypatch.setattr(loader, "read_node", counting)
+    return folder, parsed
+
+
+def edit(path: Path, old: str, new: str, *, tick: int = 1) -> None:
+    """Change *path* in place and give it a settled, different mtime."""
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    os.utime(path, ns=(OLD, OLD + tick))
+
+
+def load(folder: Path):
+    return loader.load_knowledge_base([folder], include_shipped=False)
+
+
+def cold(folder: Path, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setenv("FORACLI_NO_CACHE", "1")
+        return load(folder)
+
+
+def test_an_edit_reparses_only_that_file(kb, monkeypatch):
+    folder, parsed = kb
+    first = load(folder)
+    assert sorted(parsed) == ["glossary.yaml", "keyhole.yaml", "open-op.yaml", "sources.yaml"]
+    parsed.clear()
+    assert load(folder) == first
+    assert parsed == []  # the whole knowledge base came from the cache
+    edit(folder / "procedures" / "open-op.yaml", "name: Open surgery", "name: Open sugrery")
+    second = load(folder)
+    assert parsed == ["open-op.yaml"]
+    assert second.procedures["open-op"].name == "Open sugrery"
+    assert second == cold(folder, monkeypatch)
+
+
+def test_a_clash_with_an_unchanged_file_is_reported_as_without_a_cache(kb, monkeypatch):
+    """Cross-file checks run on every load: reused files are checked against new ones."""
+    folder, _ = kb
+    load(folder)
+    edit(folder / "procedures" / "open-op.yaml", "id: open-op", "id: keyhole")
+    with pytest.raises(KnowledgeBaseError) as cached:
+        load(folder)
+    with pytest.raises(KnowledgeBaseError) as uncached:
+        cold(folder, monkeypatch)
+    assert [str(p) for p in cached.value.problems] == [str(p) for p in uncached.value.problems]
+    assert "is also used in" in str(cached.value.problems[0])
+
+
+def test_a_broken_file_is_never_kept_and_its_fix_is_seen(kb, monkeypatch):
+    folder, parsed = kb
+    load(folder)
+    glossary = folder / "glossary.yaml"
+    good = glossary.read_text(encoding="utf-8")
+    with glossary.open("a", encoding="utf-8") as handle:
+        handle.write("oops: [\n")
+    os.utime(glossary, ns=(OLD, OLD + 1))
+    with pytest.raises(KnowledgeBaseError):
+        load(folder)
+    glossary.write_text(good, encoding="utf-8")
+    os.utime(glossary, ns=(OLD, OLD + 2))
+    parsed.clear()
+    fixed = load(folder)
+    assert parsed == ["glossary.yaml"]
+    assert fixed == cold(folder, monkeypatch)
+
+
+def test_a_file_edited_just_now_is_parsed_again_next_time(kb):
+    """Its mtime may not yet tell a second same-size edit apart: keep nothing of it."""
+    folder, parsed = kb
+    load(folder)
+    target = folder / "procedures" / "keyhole.yaml"
+    target.write_text(target.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # now
+    parsed.clear()
+    load(folder)
+    load(folder)
+    assert parsed == ["keyhole.yaml", "keyhole.yaml"]
+
+
+def test_a_relative_path_from_another_folder_is_another_knowledge_base(kb, monkeypatch):
+    """Messages show paths as given, so a cache must not hand back another folder's."""
+    folder, _ = kb
+    monkeypatch.chdir(folder.parent)
+    from_parent = load(Path("kb"))
+    monkeypatch.chdir(folder)
+    from_inside = load(Path("."))
+    assert from_parent.procedures["keyhole"].path == os.path.join(
+        "kb", "procedures", "keyhole.yaml"
+    )
+    assert from_inside.procedures["keyhole"].path == os.path.join("procedures", "keyhole.yaml")
