@@ -142,3 +142,14 @@ def test_the_ascii_shortcut_normalises_names_exactly_as_the_unicode_path(text):
     from foracli.text import _normalise_unicode, normalise_name
 
     assert normalise_name(text) == _normalise_unicode(text)
+
+
+@SETTINGS
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_search_folds_ascii_text_exactly_as_the_unicode_path(text):
+    import unicodedata
+
+    from foracli.search import fold
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    assert fold(text) == "".join(ch for ch in decomposed if not unicodedata.combining(ch))
