@@ -427,15 +427,15 @@ def _emit(
         inputs = loader.last_snapshot
         if inputs is None:
             return  # the files could not all be stat'ed: not cacheable
-        trees, folders = _watched(layers)
+        trees, files = _watched(layers)
         outcache.store(
-            directory, key, inputs, output, code=_library_files(), trees=trees, folders=folders
+            directory, key, inputs, output, code=_library_files(), trees=trees, files=files
         )
 
 
 def _library_files() -> list[str]:
     """Typer's and Rich's files: an upgraded library may render differently."""
-    files = []
+    files: list[str] = []
     for module in ("typer", "rich"):
         loaded = sys.modules.get(module)
         if loaded is not None and getattr(loaded, "__file__", None):
@@ -444,16 +444,13 @@ def _library_files() -> list[str]:
 
 
 def _watched(layers: list[str]) -> tuple[list[str], list[str]]:
-    """Where the knowledge base lives: whole folder trees, and the folders of single
-    files (every file of every layer can change a name's meaning or a source)."""
+    """Where the knowledge base lives: whole folder trees, and single files (every
+    file of every layer can change a name's meaning or a source)."""
     trees = [os.path.abspath(fastpath.shipped_dir())]
-    folders = []
+    files: list[str] = []
     for layer in map(os.path.abspath, layers):
-        if os.path.isdir(layer):
-            trees.append(layer)
-        else:
-            folders.append(os.path.dirname(layer))
-    return list(dict.fromkeys(trees)), list(dict.fromkeys(folders))
+        (trees if os.path.isdir(layer) else files).append(layer)
+    return list(dict.fromkeys(trees)), list(dict.fromkeys(files))
 
 
 def _render(

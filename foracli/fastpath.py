@@ -106,7 +106,10 @@ def cache_key(
     directory = outcache.cache_dir(environ)
     if directory is None:
         return None
-    layers = _layers(options, environ)
+    try:
+        layers = _layers(options, environ)
+    except OSError:  # a relative path, and the working folder is gone: let the app say so
+        return None
     key = outcache.make_key(argv, layers, environ, _terminal_state(rich))
     return directory, key, layers
 

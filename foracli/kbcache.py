@@ -25,11 +25,11 @@ from typing import Any
 from foracli import outcache
 from foracli.model import KnowledgeBase
 
-FORMAT = 2
+FORMAT = 3
 
 
 def key(
-    layers: Sequence[Path], signatures: Mapping[str, tuple[int, int]]
+    layers: Sequence[Path], signatures: Mapping[str, outcache.Signature]
 ) -> tuple[object, ...] | None:
     """The key for these layers with files of these (mtime_ns, size), taken before reading."""
     code = _code_key(layers)

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 YAML_SUFFIXES = (".yaml", ".yml")
 # The folders and files the latest load read, with their (mtime_ns, size) from
 # before reading (see outcache.snapshot): what a cached output must still match.
-last_snapshot: dict[str, tuple[int, int]] | None = None
+last_snapshot: dict[str, outcache.Signature] | None = None
 
 
 def shipped_data_dir() -> Path:
@@ -159,38 +159,38 @@ def _suffix(name: str) -> str:
     return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
-# One file's contents, its cross-file references and where its top mapping starts
-# (line, column): what a later run may reuse while the file is unchanged.
-_Parsed = tuple[tuple[int, int], _Document, list[Reference], tuple[int, int]]
+# One file's signature (None: not to be kept), its contents, its cross-file
+# references and where its top mapping starts (line, column).
+_Parsed = tuple[outcache.Signature | None, _Document, list[Reference], tuple[int, int]]
 
 
 @dataclass(frozen=True)
 class _Reuse:
     """Parsed files from an earlier run, today's signatures of the files safe to
-    reuse or keep, and where this run collects what the next one may reuse."""
+    reuse or keep (by absolute path), and where this run collects what the next one
+    may reuse. Parsed files are keyed by the path as given, which the model keeps."""
 
     earlier: dict[str, _Parsed]
-    signatures: dict[str, tuple[int, int]]
+    signatures: dict[str, outcache.Signature]
     parsed: dict[str, _Parsed]
 
     def read(self, path: Path, problems: list[Problem]) -> _Parsed | None:
         """*path*'s contents, from the earlier run when its signature still matches."""
-        where = os.path.abspath(path)
-        signature = self.signatures.get(where)
-        found = self.earlier.get(where)
+        given = str(path)
+        signature = self.signatures.get(os.path.abspath(path))
+        found = self.earlier.get(given)
         if found is None or signature is None or found[0] != signature:
             before = len(problems)
             node = read_node(path, problems)
             if node is None:
                 return None
-            reader = _DocumentReader(str(path), problems)
+            reader = _DocumentReader(given, problems)
             document = reader.document(node)
             mark = (node.start_mark.line + 1, node.start_mark.column + 1)
-            found = ((-1, -1), document, reader.refs, mark)
-            if signature is not None and len(problems) == before:
-                found = (signature, document, reader.refs, mark)  # only clean files are kept
-        if found[0] != (-1, -1):
-            self.parsed[where] = found
+            clean = len(problems) == before  # only problem-free files are kept
+            found = (signature if clean else None, document, reader.refs, mark)
+        if found[0] is not None:
+            self.parsed[given] = found
         return found
 
 

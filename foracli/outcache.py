@@ -28,8 +28,10 @@ if TYPE_CHECKING:
 
     Key = tuple[Any, ...]
 
-FORMAT = 3  # bump when the entry layout changes
+FORMAT = 4  # bump when the entry layout changes
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+# mtime_ns, size, inode, ctime_ns: see signature().
+Signature = tuple[int, int, int, int]
 # Files changed this recently are not cached: mtimes move in clock ticks (up to 2 s
 # on FAT), and an edit within the tick of the read would be invisible.
 RACY_NS = 2_000_000_000
@@ -42,7 +44,10 @@ def cache_dir(environ: dict[str, str] | os._Environ[str]) -> str | None:
     """
     explicit = environ.get("FORACLI_CACHE_DIR", "")
     if explicit:
-        return explicit
+        try:
+            return os.path.abspath(explicit)  # one folder, wherever later code runs
+        except OSError:  # relative, and the working folder is gone
+            return None
     xdg = environ.get("XDG_CACHE_HOME", "")
     if xdg and os.path.isabs(xdg):
         return os.path.join(xdg, "foracli")
@@ -95,8 +100,16 @@ def make_key(
 
 
 def digest(value: Key) -> str:
-    """A short, stable name for a marshallable value (entries store the full key)."""
-    return f"{zlib.crc32(marshal.dumps(value)) & 0xFFFFFFFF:08x}"
+    """A short, stable name for a value of strings, numbers and tuples (entries store
+    the full key). repr, not marshal: marshal's bytes vary with reference counts."""
+    text = repr(value).encode("utf-8", "backslashreplace")
+    return f"{zlib.crc32(text) & 0xFFFFFFFF:08x}"
+
+
+def signature(info: os.stat_result) -> Signature:
+    """What tells a file's versions apart: mtime and size, and inode and ctime, which
+    change when another file is renamed over it or its mtime is set back."""
+    return (info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns)
 
 
 def _entry_path(directory: str, key: Key) -> str:
@@ -113,7 +126,7 @@ def lookup(directory: str, key: Key) -> bytes | None:
             head = marshal.load(handle)
             stored_key, code_paths, code_signatures, watched, output = head
             if watched is not None:
-                socket, answer, trees, folders = watched
+                socket, answer, trees, files = watched
             if stored_key != key or not isinstance(output, bytes):
                 return None
             if not _unchanged(code_paths, code_signatures):
@@ -127,22 +140,23 @@ def lookup(directory: str, key: Key) -> bytes | None:
                     if now == answer:
                         return output
                     if now is None:  # the watcher stopped (idle a long time): start one
-                        started = watch.ensure(directory, trees, folders)
+                        started = watch.ensure(directory, trees, files)
                         now = started[1] if started else None
                 # Asked before the stat calls below: a later change moves the count.
-                watched = (socket, now, trees, folders) if now is not None else None
+                # No watcher at all: the entry is rewritten to rely on stat calls.
+                watched = (socket, now, trees, files) if now is not None else None
             paths, signatures = marshal.load(handle)
     except (OSError, EOFError, ValueError, TypeError):
         return None  # missing, torn or from another layout: just a miss
     if not _unchanged(paths, signatures):
         return None
-    if watched is not None:  # vouched for by stat calls: take the watcher's new count
+    if watched != head[3]:  # vouched for by stat calls: keep the watcher's new count
         _write(path, (*head[:3], watched, output), (paths, signatures))
     return output
 
 
 def _unchanged(paths: str, signatures: bytes) -> bool:
-    """Whether each of the NUL-separated *paths* still has its (mtime, size)."""
+    """Whether each of the NUL-separated *paths* still has its signature."""
     if not isinstance(paths, str) or not isinstance(signatures, bytes):
         return False
     if not paths:
@@ -159,7 +173,12 @@ def _unchanged(paths: str, signatures: bytes) -> bool:
     try:
         for path in paths.split("\0"):
             info = stat(path)
-            if info.st_mtime_ns != next(wanted) or info.st_size != next(wanted):
+            if (
+                info.st_mtime_ns != next(wanted)
+                or info.st_size != next(wanted)
+                or info.st_ino != next(wanted)
+                or info.st_ctime_ns != next(wanted)
+            ):
                 return False
     except (OSError, StopIteration):
         return False
@@ -169,19 +188,19 @@ def _unchanged(paths: str, signatures: bytes) -> bool:
 def store(
     directory: str,
     key: Key,
-    inputs: dict[str, tuple[int, int]],
+    inputs: dict[str, Signature],
     output: bytes,
     *,
     code: Sequence[str] = (),
     trees: Sequence[str] = (),
-    folders: Sequence[str] = (),
+    files: Sequence[str] = (),
 ) -> None:
     """Remember *output* for *key*; never fails loudly.
 
     *inputs* maps each knowledge-base file and folder the output was built from to
-    its (mtime_ns, size) taken before it was read; *code* names library files whose
-    upgrade could change the output. *trees* and *folders* are where the inputs
-    live, for a watcher when they are many.
+    its signature taken before it was read; *code* names library files whose
+    upgrade could change the output. *trees* and *files* are the knowledge-base
+    layers, for a watcher when the inputs are many.
     """
     code_paths = [*package_files(), *code]
     code_signatures = array("q")
@@ -190,14 +209,14 @@ def store(
             info = os.stat(path)
         except OSError:
             return  # a file vanished while we rendered: do not cache
-        code_signatures.extend((info.st_mtime_ns, info.st_size))
+        code_signatures.extend(signature(info))
     watched = None
     if _worth_watching(len(inputs)):
         from foracli import watch
 
-        started = watch.ensure(directory, trees, folders)
+        started = watch.ensure(directory, trees, files)
         if started is not None:
-            watched = (*started, tuple(trees), tuple(folders))
+            watched = (*started, tuple(trees), tuple(files))
     # Checked after the watcher's answer: an edit since the files were read either
     # shows here or moves the watcher's count.
     signatures = array("q")
@@ -211,7 +230,7 @@ def store(
                 info = os.stat(path)
         except OSError:
             return
-        if (info.st_mtime_ns, info.st_size) != before:
+        if signature(info) != before:
             return  # changed while we rendered: the output may be older than the file
         signatures.extend(before)
     head = (key, "\0".join(code_paths), code_signatures.tobytes(), watched, output)
@@ -259,9 +278,9 @@ def package_files() -> list[str]:
 
 def snapshot(
     layers: Sequence[str], files: Sequence[str]
-) -> tuple[dict[str, tuple[int, int]], frozenset[str]] | None:
-    """(mtime_ns, size) of every folder of the *layers* and of each of *files*, and
-    the paths among them changed within RACY_NS of now.
+) -> tuple[dict[str, Signature], frozenset[str]] | None:
+    """The signature of every folder of the *layers* and of each of *files*, and the
+    paths among them changed within RACY_NS of now.
 
     Taken before the files are read, so that an edit made while a run reads and
     renders is never stored as current (see store). Folders count because their
@@ -283,7 +302,7 @@ def snapshot(
     try:
         for path in paths:
             info = os.stat(path)
-            found[path] = (info.st_mtime_ns, info.st_size)
+            found[path] = signature(info)
             if info.st_mtime_ns >= since:
                 recent.append(path)
     except OSError:

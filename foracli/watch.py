@@ -29,10 +29,14 @@ from __future__ import annotations
 import os
 import sys
 
+from foracli import __version__
+
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    import socket
+    from collections.abc import Callable, Sequence
 
+PROTOCOL = "2"  # bump when what the watcher counts, or how it answers, changes
 DEFAULT_MINIMUM = 500  # files; below this a stat call per file costs under ~2 ms
 IDLE_SECONDS = 900.0
 ASK_TIMEOUT = 1.0  # a stopped or stuck watcher must not stall a run for longer
@@ -55,14 +59,18 @@ def minimum(environ: dict[str, str] | os._Environ[str]) -> int | None:
         return DEFAULT_MINIMUM
 
 
-def socket_path(directory: str, trees: Sequence[str], folders: Sequence[str]) -> str | None:
-    """The watcher's socket for this set of folders, or None when the path is too long
-    for a Unix socket (108 bytes on Linux)."""
-    import marshal
+def socket_path(directory: str, trees: Sequence[str], files: Sequence[str]) -> str | None:
+    """The watcher's socket for these folders and files, or None when the path is too
+    long for a Unix socket (108 bytes on Linux) or cannot be made absolute."""
     import zlib
 
-    name = f"{zlib.crc32(marshal.dumps((tuple(trees), tuple(folders)))) & 0xFFFFFFFF:08x}"
-    path = os.path.join(os.path.abspath(directory), f"watch-{name}.sock")
+    # A watcher from another foracli version may watch by other rules: never ask it.
+    parts = [PROTOCOL, __version__, *trees, "", *files]
+    name = zlib.crc32(b"\0".join(os.fsencode(p) for p in parts)) & 0xFFFFFFFF
+    try:
+        path = os.path.join(os.path.abspath(directory), f"watch-{name:08x}.sock")
+    except OSError:  # a relative cache folder, and the working folder is gone
+        return None
     return path if len(os.fsencode(path)) < 108 else None
 
 
@@ -88,42 +96,62 @@ def ask(path: str, request: bytes = b"?") -> str | None:
     return answer[:-1].decode("ascii", "replace")
 
 
-def ensure(directory: str, trees: Sequence[str], folders: Sequence[str]) -> tuple[str, str] | None:
-    """(socket, answer) from a watcher of these folders, starting one if need be."""
-    path = socket_path(directory, trees, folders)
-    if path is None or not all(map(local_filesystem, [*trees, *folders])):
+def ensure(directory: str, trees: Sequence[str], files: Sequence[str]) -> tuple[str, str] | None:
+    """(socket, answer) from a watcher of these folders and files, starting one if need be."""
+    path = socket_path(directory, trees, files)
+    places = [*trees, *(os.path.dirname(f) for f in files)]
+    if path is None or not all(map(local_filesystem, places)):
         return None
     answer = ask(path)
     if answer is not None:
         return path, answer
-    import subprocess
+    status = _start(directory, path, trees, files)
+    if status == b"ok":
+        answer = ask(path)
+        return (path, answer) if answer is not None else None
+    if status != b"busy":
+        return None  # it could not watch (no inotify, too few watches, a mount inside)
     import time
+
+    # Another run is starting the same watcher: give it a moment.
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        time.sleep(0.01)
+        answer = ask(path)
+        if answer is not None:
+            return path, answer
+    return None
+
+
+def _start(directory: str, path: str, trees: Sequence[str], files: Sequence[str]) -> bytes:
+    """Start a watcher; its first line says "ok" (answering), "busy" (another one holds
+    the lock) or "no" (it cannot watch). Anything else means it failed."""
+    import select
+    import subprocess
 
     try:
         os.makedirs(directory, mode=0o700, exist_ok=True)
         command = [sys.executable, "-m", "foracli.watch", path]
-        command += [f"tree:{t}" for t in trees] + [f"folder:{f}" for f in folders]
-        # The first process forks the watcher and exits at once, so nothing is left
-        # for us to wait on; no standard stream is inherited, so a pipe reading our
-        # output still ends when we do.
-        subprocess.run(
+        command += [f"tree:{t}" for t in trees] + [f"file:{f}" for f in files]
+        # The process forks the watcher and exits at once; the watcher reports on
+        # the pipe, then points its stdout at /dev/null. It inherits no other stream,
+        # so a pipe reading our output still ends when we do.
+        with subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             cwd="/",
-            check=False,
-            timeout=READY_TIMEOUT,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    deadline = time.monotonic() + READY_TIMEOUT
-    while time.monotonic() < deadline:
-        answer = ask(path)
-        if answer is not None:
-            return path, answer
-        time.sleep(0.01)
-    return None
+        ) as process:
+            assert process.stdout is not None
+            status = b""
+            if select.select([process.stdout], [], [], READY_TIMEOUT)[0]:
+                status = process.stdout.readline().strip()
+            process.stdout.close()
+            process.wait(READY_TIMEOUT)
+        return status
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return b""
 
 
 def local_filesystem(path: str) -> bool:
@@ -187,50 +215,98 @@ MASK = (
     | IN_MOVE_SELF
     | IN_ONLYDIR
 )
+
+
+FILE_MASK = IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_DELETE_SELF | IN_MOVE_SELF
 GONE = IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED
+NEW = IN_CREATE | IN_MOVED_TO
+
+
+class Stop(Exception):
+    """The watcher can no longer vouch for what it watches: it must exit."""
 
 
 class Watcher:
-    """inotify watches on every folder of the trees, and on the single folders."""
+    """inotify watches on every folder and YAML file of the trees, and on single files.
 
-    def __init__(self, trees: Sequence[str], folders: Sequence[str]) -> None:
+    Files are watched themselves as well as through their folder, so a write through
+    a hard link elsewhere still counts.
+    """
+
+    def __init__(self, trees: Sequence[str], files: Sequence[str]) -> None:
         import ctypes
 
         self._libc = ctypes.CDLL(None, use_errno=True)
         self.fd = self._libc.inotify_init1(IN_NONBLOCK | IN_CLOEXEC)
         if self.fd < 0:
             raise OSError(ctypes.get_errno(), "inotify_init1")
-        self.paths: dict[int, tuple[str, bool]] = {}  # watch descriptor: (folder, recursive)
+        # watch descriptor: (folder, whole tree?, file names that count whatever their suffix)
+        self.folders: dict[int, tuple[str, bool, frozenset[str]]] = {}
+        self.files: dict[int, str] = {}
         self.roots: set[int] = set()
+        # Each root path and the (device, inode) it named when watching began: a
+        # renamed parent folder or a retargeted symlink must not go unnoticed.
+        self.identities: list[tuple[str, tuple[int, int]]] = []
         for tree in trees:
+            self.identities.append((tree, _identity(tree)))
             self.roots.add(self._add_tree(tree))
-        for folder in folders:
-            self.roots.add(self._add(folder, recursive=False))
+        for path in files:
+            folder, name = os.path.split(path)
+            self.identities.append((folder, _identity(folder)))
+            self.roots.add(self._add_folder(folder, recursive=False, names=frozenset([name])))
+            self._add_file(path)
         self.count = 0
 
-    def _add(self, folder: str, *, recursive: bool) -> int:
+    def _watch(self, path: str, mask: int) -> int:
         import ctypes
 
-        wd = int(self._libc.inotify_add_watch(self.fd, os.fsencode(folder), MASK))
+        wd = int(self._libc.inotify_add_watch(self.fd, os.fsencode(path), mask))
         if wd < 0:
-            raise OSError(ctypes.get_errno(), "inotify_add_watch", folder)
-        self.paths[wd] = (folder, recursive)
+            raise OSError(ctypes.get_errno(), "inotify_add_watch", path)
         return wd
 
+    def _add_folder(
+        self, folder: str, *, recursive: bool, names: frozenset[str] = frozenset()
+    ) -> int:
+        wd = self._watch(folder, MASK)
+        # The same folder may be both in a tree and the home of a single file.
+        _, was_recursive, old_names = self.folders.get(wd, (folder, False, frozenset()))
+        self.folders[wd] = (folder, recursive or was_recursive, names | old_names)
+        return wd
+
+    def _add_file(self, path: str) -> None:
+        self.files[self._watch(path, FILE_MASK)] = path
+
     def _add_tree(self, tree: str) -> int:
-        # The watch goes on before the folder is listed, so a subfolder created
+        # Each watch goes on before its folder is listed, so anything created
         # meanwhile is either listed or reported as an event.
-        root = self._add(tree, recursive=True)
-        for folder, subfolders, _files in os.walk(tree):
+        device = os.stat(tree).st_dev
+        root = self._add_folder(tree, recursive=True)
+        for folder, subfolders, names in os.walk(tree):
             for name in subfolders:
                 path = os.path.join(folder, name)
-                if not os.path.islink(path):
-                    self._add(path, recursive=True)
+                if os.path.islink(path):
+                    continue  # the loader does not enter linked folders either
+                if os.stat(path).st_dev != device:
+                    raise Stop(f"{path} is another filesystem")  # maybe a network one
+                self._add_folder(path, recursive=True)
+            for name in names:
+                if name.endswith(SUFFIXES):
+                    self._add_file(os.path.join(folder, name))
         return root
 
-    def drain(self) -> bool:
-        """Read every queued event; count a change that could matter. False: stop."""
-        import contextlib
+    def check_roots(self) -> None:
+        """Stop unless every root path still names what is being watched."""
+        for path, identity in self.identities:
+            try:
+                same = _identity(path) == identity
+            except OSError:
+                same = False
+            if not same:
+                raise Stop(f"{path} now names another folder")
+
+    def drain(self) -> None:
+        """Read every queued event and count any change that could matter."""
         import struct
 
         changed = False
@@ -242,32 +318,60 @@ class Watcher:
             offset = 0
             while offset < len(data):
                 wd, mask, _cookie, size = struct.unpack_from("iIII", data, offset)
-                name = data[offset + 16 : offset + 16 + size].rstrip(b"\0")
+                name = os.fsdecode(data[offset + 16 : offset + 16 + size].rstrip(b"\0"))
                 offset += 16 + size
-                if mask & IN_Q_OVERFLOW:
-                    changed = True
-                    continue
-                if mask & GONE and wd in self.roots:
-                    return False
-                if mask & IN_IGNORED:
-                    self.paths.pop(wd, None)  # a subfolder went; its parent said so
-                    continue
-                folder, recursive = self.paths.get(wd, ("", False))
-                if mask & IN_ISDIR:
-                    changed = True
-                    if recursive and mask & (IN_CREATE | IN_MOVED_TO):
-                        new = os.path.join(folder, os.fsdecode(name))
-                        with contextlib.suppress(OSError):  # gone again: its events say so
-                            self._add_tree(new)
-                elif name.endswith(tuple(s.encode() for s in SUFFIXES)):
-                    changed = True
+                changed |= self._event(wd, mask, name)
         if changed:
             self.count += 1
-        return True
+
+    def _event(self, wd: int, mask: int, name: str) -> bool:
+        """Whether one event is a change that could matter; raises Stop when watching
+        can no longer be trusted."""
+        if mask & IN_Q_OVERFLOW:
+            raise Stop("events were lost")  # watches for new folders may be missing too
+        if wd in self.files:
+            if mask & IN_IGNORED:
+                del self.files[wd]  # the file is gone; its folder reported that
+            return not mask & IN_IGNORED
+        if wd not in self.folders:
+            return False  # a watch already removed
+        if mask & GONE and wd in self.roots:
+            raise Stop("a watched folder went away")
+        if mask & IN_IGNORED:
+            del self.folders[wd]  # a subfolder went; its parent said so
+            return False
+        folder, recursive, names = self.folders[wd]
+        path = os.path.join(folder, name)
+        if mask & IN_ISDIR:
+            if recursive and mask & NEW:
+                self._guarded(self._add_tree, path)
+            return recursive or name in names
+        if (recursive and name.endswith(SUFFIXES)) or name in names:
+            if mask & NEW:
+                self._guarded(self._add_file, path)
+            return True
+        return False
+
+    @staticmethod
+    def _guarded(add: Callable[[str], object], path: str) -> None:
+        import errno
+
+        try:
+            add(path)
+        except OSError as error:
+            if error.errno not in (errno.ENOENT, errno.ENOTDIR):  # gone again: fine
+                raise Stop(str(error)) from error  # out of watches, say: cannot vouch
 
 
-def serve(socket_file: str, trees: Sequence[str], folders: Sequence[str]) -> int:
-    """Watch, and answer questions on *socket_file*, until idle or a folder goes."""
+def _identity(path: str) -> tuple[int, int]:
+    info = os.stat(path)
+    return info.st_dev, info.st_ino
+
+
+def serve(
+    socket_file: str, trees: Sequence[str], files: Sequence[str], report: Callable[[str], None]
+) -> int:
+    """Watch, and answer questions on *socket_file*, until idle or no longer sure."""
     import contextlib
     import fcntl
     import select
@@ -278,11 +382,13 @@ def serve(socket_file: str, trees: Sequence[str], folders: Sequence[str]) -> int
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
-        return 0  # another watcher of the same folders is starting or running
+        report("busy")  # another watcher of the same paths is starting or running
+        return 0
     try:
-        watcher = Watcher(trees, folders)
-    except OSError:
-        return 1  # no inotify, or out of watches: runs fall back to stat calls
+        watcher = Watcher(trees, files)
+    except (OSError, Stop):
+        report("no")  # no inotify, out of watches, a mount inside: runs use stat calls
+        return 1
     token = os.urandom(8).hex()
     with contextlib.suppress(FileNotFoundError):
         os.unlink(socket_file)  # a stale one from a watcher that died; we hold the lock
@@ -294,32 +400,33 @@ def serve(socket_file: str, trees: Sequence[str], folders: Sequence[str]) -> int
         os.umask(old_mask)
     server.listen(64)
     mine = os.stat(socket_file).st_ino
+    report("ok")
     poller = select.poll()
     poller.register(watcher.fd, select.POLLIN)
     poller.register(server.fileno(), select.POLLIN)
     last = time.monotonic()
-    running = True
-    while running:
-        left = IDLE_SECONDS - (time.monotonic() - last)
-        if left <= 0:
-            break
-        for fd, _event in poller.poll(left * 1000):
-            if fd == watcher.fd:
-                running = watcher.drain()
-            elif running:
-                running = _answer(server, watcher, token)
-                last = time.monotonic()
-    with contextlib.suppress(OSError):
-        if os.stat(socket_file).st_ino == mine:  # not a newer watcher's socket
-            os.unlink(socket_file)
+    try:
+        while time.monotonic() - last < IDLE_SECONDS:
+            left = IDLE_SECONDS - (time.monotonic() - last)
+            for fd, _event in poller.poll(max(left, 0) * 1000):
+                if fd == watcher.fd:
+                    watcher.drain()
+                elif not _answer(server, watcher, token):
+                    return 0
+                else:
+                    last = time.monotonic()
+    except Stop:
+        return 0  # every run falls back to stat calls, and starts a new watcher
+    finally:
+        server.close()  # no answers from here on, before the socket file goes
+        with contextlib.suppress(OSError):
+            if os.stat(socket_file).st_ino == mine:  # not a newer watcher's socket
+                os.unlink(socket_file)
     return 0
 
 
-def _answer(server: object, watcher: Watcher, token: str) -> bool:
-    """Answer one question; False when asked to stop or a folder went away."""
-    import socket
-
-    assert isinstance(server, socket.socket)
+def _answer(server: socket.socket, watcher: Watcher, token: str) -> bool:
+    """Answer one question; False when asked to stop."""
     try:
         conn, _ = server.accept()
     except OSError:
@@ -328,27 +435,37 @@ def _answer(server: object, watcher: Watcher, token: str) -> bool:
         try:
             conn.settimeout(ASK_TIMEOUT)
             request = conn.recv(16)
-            alive = watcher.drain()  # everything that happened before the question
-            if alive:
-                conn.sendall(f"{token} {watcher.count}\n".encode())
-            return alive and request != b"q"
+            watcher.check_roots()
+            watcher.drain()  # everything that happened before the question
+            conn.sendall(f"{token} {watcher.count}\n".encode())
         except OSError:
             return True
+    return request != b"q"
 
 
 def main(argv: list[str]) -> int:
-    """`python -m foracli.watch SOCKET tree:PATH... folder:PATH...`; forks and returns."""
+    """`python -m foracli.watch SOCKET tree:PATH... file:PATH...`; forks and returns."""
     if len(argv) < 2:
-        sys.stderr.write("usage: python -m foracli.watch SOCKET tree:PATH|folder:PATH...\n")
+        sys.stderr.write("usage: python -m foracli.watch SOCKET tree:PATH|file:PATH...\n")
         return 2
     trees = [a[5:] for a in argv[1:] if a.startswith("tree:")]
-    folders = [a[7:] for a in argv[1:] if a.startswith("folder:")]
+    files = [a[5:] for a in argv[1:] if a.startswith("file:")]
     if os.fork():
-        return 0  # the caller waits for this parent only
+        return 0  # the caller waits for this parent only; the child reports on stdout
     os.setsid()
+
+    def report(status: str) -> None:
+        # One line for the caller, then let go of its pipe.
+        try:
+            os.write(1, f"{status}\n".encode())
+        finally:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.close(devnull)
+
     code = 1
     try:
-        code = serve(argv[0], trees, folders)
+        code = serve(argv[0], trees, files, report)
     finally:
         os._exit(code)  # never back into the caller's code as a second process
 

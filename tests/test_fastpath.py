@@ -148,3 +148,23 @@ def test_an_ascii_stdout_gets_no_traceback_and_no_stale_bytes(envs):
     assert full[2] == 0
     assert b"Traceback" not in full[1]
     assert run(argv, cache_env | ascii_env) == full
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"), [(["explain", "open"], 0), (["explain", "--kb", "x"], 1)]
+)
+def test_a_deleted_working_folder_gives_no_traceback(argv, code, tmp_path, envs):
+    """Relative cache folder and --kb paths cannot be made absolute there: no cache,
+    and the app reports the path, as it would anywhere."""
+    _, cache_env, _ = envs
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    script = f'cd "{gone}" && rmdir "{gone}" && exec "{FORACLI}" "$@"'
+    result = subprocess.run(
+        ["sh", "-c", script, "sh", *argv],
+        env=cache_env | {"FORACLI_CACHE_DIR": "relative-cache"},
+        capture_output=True,
+        timeout=60,
+    )
+    assert b"Traceback" not in result.stderr
+    assert result.returncode == code, result.stderr

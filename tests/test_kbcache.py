@@ -53,6 +53,22 @@ def cold(folder: Path, monkeypatch):
         return load(folder)
 
 
+def same_error(folder: Path, monkeypatch, parsed: list[str] | None = None) -> str:
+    """Load with the caches and without: the same problems, in order; the first one.
+    *parsed*, if given, must list the files the cached load parsed."""
+    if parsed is not None:
+        parsed.clear()
+    with pytest.raises(KnowledgeBaseError) as cached:
+        load(folder)
+    reparsed = list(parsed or [])
+    with pytest.raises(KnowledgeBaseError) as uncached:
+        cold(folder, monkeypatch)
+    assert [str(p) for p in cached.value.problems] == [str(p) for p in uncached.value.problems]
+    if parsed is not None:
+        parsed[:] = reparsed
+    return str(cached.value.problems[0])
+
+
 def test_an_edit_reparses_only_that_file(kb, monkeypatch):
     folder, parsed = kb
     first = load(folder)
@@ -72,12 +88,7 @@ def test_a_clash_with_an_unchanged_file_is_reported_as_without_a_cache(kb, monke
     folder, _ = kb
     load(folder)
     edit(folder / "procedures" / "open-op.yaml", "id: open-op", "id: keyhole")
-    with pytest.raises(KnowledgeBaseError) as cached:
-        load(folder)
-    with pytest.raises(KnowledgeBaseError) as uncached:
-        cold(folder, monkeypatch)
-    assert [str(p) for p in cached.value.problems] == [str(p) for p in uncached.value.problems]
-    assert "is also used in" in str(cached.value.problems[0])
+    assert "is also used in" in same_error(folder, monkeypatch)
 
 
 def test_a_broken_file_is_never_kept_and_its_fix_is_seen(kb, monkeypatch):
@@ -121,3 +132,43 @@ def test_a_relative_path_from_another_folder_is_another_knowledge_base(kb, monke
         "kb", "procedures", "keyhole.yaml"
     )
     assert from_inside.procedures["keyhole"].path == os.path.join("procedures", "keyhole.yaml")
+
+
+def test_a_file_renamed_over_another_of_the_same_size_and_mtime_is_parsed(kb, monkeypatch):
+    """Copies made by tar or cp -a share mtimes; the inode and ctime still differ."""
+    folder, parsed = kb
+    procedures = folder / "procedures"
+    twin = procedures / "twin.yaml"
+    text = (procedures / "open-op.yaml").read_text(encoding="utf-8")
+    twin.write_text(
+        text.replace("id: open-op", "id: open-xx")
+        .replace("Open surgery", "Shut surgery")
+        .replace("aliases: [open]", "aliases: [shut]")
+    )
+    os.utime(twin, ns=(OLD, OLD))
+    os.utime(procedures, ns=(OLD, OLD))
+    assert twin.stat().st_size == (procedures / "open-op.yaml").stat().st_size
+    load(folder)
+    twin.rename(procedures / "open-op.yaml")
+    os.utime(procedures, ns=(OLD, OLD))
+    first = same_error(folder, monkeypatch, parsed)  # keyhole cites open-op, now gone
+    assert parsed == ["open-op.yaml"]
+    assert "procedure 'open-op' does not exist" in first
+
+
+def test_one_file_reached_by_two_spellings_keeps_each_spelling(kb, monkeypatch):
+    """--kb kb --kb /abs/kb/sources.yaml: each layer reports the path it was given."""
+    folder, _ = kb
+    monkeypatch.chdir(folder.parent)
+    layers = [Path("kb"), folder / "sources.yaml"]
+    with monkeypatch.context() as patch:
+        patch.setenv("FORACLI_NO_CACHE", "1")
+        fresh = loader.load_knowledge_base(layers, include_shipped=False)
+    loader.load_knowledge_base(layers, include_shipped=False)  # fills the caches
+    edit(folder / "glossary.yaml", "keyhole surgery", "keyhole surgery!")  # forces a re-merge
+    again = loader.load_knowledge_base(layers, include_shipped=False)
+    with monkeypatch.context() as patch:
+        patch.setenv("FORACLI_NO_CACHE", "1")
+        assert again == loader.load_knowledge_base(layers, include_shipped=False)
+    assert {s.path for s in fresh.sources.values()} == {str(folder / "sources.yaml")}
+    assert {s.path for s in again.sources.values()} == {str(folder / "sources.yaml")}

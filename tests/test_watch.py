@@ -9,6 +9,7 @@ from __future__ import annotations
 import marshal
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -46,6 +47,14 @@ def tree(tmp_path):
     watch.ask(socket, b"q")
 
 
+@pytest.fixture(autouse=True)
+def no_watcher_left(tmp_path):
+    """Every watcher a test starts under its folder is gone when it ends."""
+    yield
+    for socket in tmp_path.rglob("watch-*.sock"):
+        watch.ask(str(socket), b"q")
+
+
 def test_every_change_to_a_yaml_file_or_folder_is_counted_at_once(tree):
     """No sleeping: an edit finished before the question is always in the answer."""
     folder, socket, first = tree
@@ -70,6 +79,117 @@ def test_every_change_to_a_yaml_file_or_folder_is_counted_at_once(tree):
         assert answer is not None
         assert answer.split()[0] == token
         seen = count(answer)
+
+
+def test_a_write_through_a_hard_link_made_later_is_counted(tree, tmp_path):
+    """The link lives outside every watched folder; the file itself is watched too."""
+    folder, socket, first = tree
+    elsewhere = tmp_path / "elsewhere.yaml"
+    os.link(folder / "procedures" / "a.yaml", elsewhere)
+    linked = watch.ask(socket)
+    assert count(linked) > count(first)  # the link count is the file's own attribute
+    with elsewhere.open("a") as handle:
+        handle.write("name: Changed elsewhere\n")
+    assert count(watch.ask(socket)) > count(linked)
+
+
+def test_lost_events_stop_the_watcher(tree):
+    """After a queue overflow nobody knows what changed, or which folders are new."""
+    folder, socket, _ = tree
+    limit = int(Path("/proc/sys/fs/inotify/max_queued_events").read_text())
+    pid = int(subprocess.run(["pgrep", "-f", socket], capture_output=True, text=True).stdout)
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        for n in range(limit + 100):  # distinct names: the kernel merges repeated events
+            os.close(os.open(folder / f"n{n}", os.O_CREAT | os.O_WRONLY))
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    assert watch.ask(socket) is None
+
+
+def test_a_renamed_parent_or_retargeted_link_stops_the_watcher(tmp_path):
+    """The watches follow inodes; the path the runs use may now name other files."""
+    release = tmp_path / "release-1"
+    (release / "kb").mkdir(parents=True)
+    current = tmp_path / "current"
+    current.symlink_to(release)
+    started = watch.ensure(str(tmp_path / "cache"), [str(current / "kb")], [])
+    assert started is not None
+    socket, _ = started
+    (tmp_path / "release-2" / "kb").mkdir(parents=True)
+    current.unlink()
+    current.symlink_to(tmp_path / "release-2")
+    assert watch.ask(socket) is None
+    started = watch.ensure(str(tmp_path / "cache"), [str(current / "kb")], [])
+    assert started is not None
+    (tmp_path / "release-2").rename(tmp_path / "old")
+    (tmp_path / "release-2" / "kb").mkdir(parents=True)
+    assert watch.ask(started[0]) is None
+
+
+def test_a_single_file_inside_a_tree_keeps_the_tree_whole(tmp_path):
+    """--kb kb --kb kb/procedures/x.yaml: the folder watched for x.yaml is still a
+    tree folder, so a new subfolder in it is watched."""
+    folder = tmp_path / "kb"
+    (folder / "procedures").mkdir(parents=True)
+    single = folder / "procedures" / "x.yaml"
+    single.write_text("id: x\n")
+    started = watch.ensure(str(tmp_path / "cache"), [str(folder)], [str(single)])
+    assert started is not None
+    socket, first = started
+    try:
+        (folder / "procedures" / "new").mkdir()
+        made = count(watch.ask(socket))
+        assert made > count(first)
+        (folder / "procedures" / "new" / "y.yaml").write_text("id: y\n")
+        assert count(watch.ask(socket)) > made
+    finally:
+        watch.ask(socket, b"q")
+
+
+def test_a_single_file_counts_whatever_its_name(tmp_path):
+    """A file layer need not end in .yaml; its folder's other files do not count."""
+    (tmp_path / "layer").mkdir()
+    single = tmp_path / "layer" / "my.kb"
+    single.write_text("id: x\n")
+    started = watch.ensure(str(tmp_path / "cache"), [], [str(single)])
+    assert started is not None
+    socket, first = started
+    try:
+        (tmp_path / "layer" / "other.yaml").write_text("x: 1\n")
+        assert watch.ask(socket) == first
+        with single.open("a") as handle:
+            handle.write("name: X\n")
+        edited = count(watch.ask(socket))
+        assert edited > count(first)
+        (tmp_path / "layer" / "my.kb.tmp").write_text("id: x\nname: Y\n")
+        (tmp_path / "layer" / "my.kb.tmp").rename(single)  # saved the way editors do
+        renamed = count(watch.ask(socket))
+        assert renamed > edited
+        with single.open("a") as handle:  # the new file is watched as well
+            handle.write("aliases: [z]\n")
+        assert count(watch.ask(socket)) > renamed
+    finally:
+        watch.ask(socket, b"q")
+
+
+def test_the_socket_name_is_stable_and_names_the_version(tmp_path):
+    """Store and replay must find the same watcher; another version, another one."""
+    first = watch.socket_path(str(tmp_path), [str(tmp_path / "a"), "/b"], ["/c/d.yaml"])
+    again = watch.socket_path(str(tmp_path), [f"{tmp_path}/a", "/b"], ["/c/d.yaml"])
+    assert first == again
+    assert watch.socket_path(str(tmp_path), ["/b", str(tmp_path / "a")], []) != first
+
+
+def test_a_watcher_that_cannot_start_costs_little(tmp_path):
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    socket = watch.socket_path(str(tmp_path / "cache"), [str(folder)], [])
+    assert socket is not None
+    Path(f"{socket}.lock").mkdir(parents=True)  # the watcher cannot take its lock
+    start = time.monotonic()
+    assert watch.ensure(str(tmp_path / "cache"), [str(folder)], []) is None
+    assert time.monotonic() - start < watch.READY_TIMEOUT
 
 
 def test_other_files_do_not_move_the_count(tree):
