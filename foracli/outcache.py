@@ -136,7 +136,7 @@ def lookup(directory: str, key: Key) -> bytes | None:
 
                 now = None
                 if watch.minimum(os.environ) is not None:
-                    now = watch.ask(socket)
+                    now = watch.ask(socket, watch.question(trees, files))
                     if now == answer:
                         return output
                     if now is None:  # the watcher stopped (idle a long time): start one
@@ -291,19 +291,24 @@ def snapshot(
     """
     import time
 
-    paths = []
+    folders = []
     for layer in map(os.path.abspath, layers):
         if os.path.isdir(layer):
-            paths += [folder for folder, _dirs, _names in os.walk(layer)]
-    paths += map(os.path.abspath, files)
+            folders += [folder for folder, _dirs, _names in os.walk(layer)]
     found = {}
     recent = []
     since = time.time_ns() - RACY_NS
     try:
-        for path in paths:
+        for path in folders:  # a folder's mtime is what moves with its entries
             info = os.stat(path)
             found[path] = signature(info)
             if info.st_mtime_ns >= since:
+                recent.append(path)
+        for path in map(os.path.abspath, files):
+            info = os.stat(path)
+            found[path] = signature(info)
+            # ctime too: cp -a or tar may give new contents an old mtime.
+            if max(info.st_mtime_ns, info.st_ctime_ns) >= since:
                 recent.append(path)
     except OSError:
         return None

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 PROTOCOL = "2"  # bump when what the watcher counts, or how it answers, changes
 DEFAULT_MINIMUM = 500  # files; below this a stat call per file costs under ~2 ms
 IDLE_SECONDS = 900.0
+CHECK_SECONDS = 2  # how often an idle watcher checks its socket is still there
 ASK_TIMEOUT = 1.0  # a stopped or stuck watcher must not stall a run for longer
 READY_TIMEOUT = 3.0
 # Filesystems where every change goes through this kernel, so inotify sees it.
@@ -59,14 +60,26 @@ def minimum(environ: dict[str, str] | os._Environ[str]) -> int | None:
         return DEFAULT_MINIMUM
 
 
+def identity(trees: Sequence[str], files: Sequence[str]) -> bytes:
+    """What a watcher watches, as bytes: every question carries it and the watcher
+    checks it, so a socket-name collision can never vouch for other files. A watcher
+    from another foracli version may watch by other rules: never ask it either."""
+    parts = [PROTOCOL, __version__, *trees, "", *files]
+    return b"\0".join(os.fsencode(p) for p in parts)
+
+
+def question(trees: Sequence[str], files: Sequence[str]) -> bytes:
+    """The request asking the count of the watcher of exactly these paths."""
+    what = identity(trees, files)
+    return b"?" + f"{len(what):08x}".encode() + what
+
+
 def socket_path(directory: str, trees: Sequence[str], files: Sequence[str]) -> str | None:
     """The watcher's socket for these folders and files, or None when the path is too
     long for a Unix socket (108 bytes on Linux) or cannot be made absolute."""
     import zlib
 
-    # A watcher from another foracli version may watch by other rules: never ask it.
-    parts = [PROTOCOL, __version__, *trees, "", *files]
-    name = zlib.crc32(b"\0".join(os.fsencode(p) for p in parts)) & 0xFFFFFFFF
+    name = zlib.crc32(identity(trees, files)) & 0xFFFFFFFF
     try:
         path = os.path.join(os.path.abspath(directory), f"watch-{name:08x}.sock")
     except OSError:  # a relative cache folder, and the working folder is gone
@@ -74,8 +87,9 @@ def socket_path(directory: str, trees: Sequence[str], files: Sequence[str]) -> s
     return path if len(os.fsencode(path)) < 108 else None
 
 
-def ask(path: str, request: bytes = b"?") -> str | None:
-    """The watcher's "token count" answer, or None when no watcher answers."""
+def ask(path: str, request: bytes) -> str | None:
+    """The watcher's answer to *request* (see question; b"q" stops it), or None when
+    no watcher answers."""
     import _socket
 
     sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
@@ -102,12 +116,13 @@ def ensure(directory: str, trees: Sequence[str], files: Sequence[str]) -> tuple[
     places = [*trees, *(os.path.dirname(f) for f in files)]
     if path is None or not all(map(local_filesystem, places)):
         return None
-    answer = ask(path)
+    request = question(trees, files)
+    answer = ask(path, request)
     if answer is not None:
         return path, answer
     status = _start(directory, path, trees, files)
     if status == b"ok":
-        answer = ask(path)
+        answer = ask(path, request)
         return (path, answer) if answer is not None else None
     if status != b"busy":
         return None  # it could not watch (no inotify, too few watches, a mount inside)
@@ -117,7 +132,7 @@ def ensure(directory: str, trees: Sequence[str], files: Sequence[str]) -> tuple[
     deadline = time.monotonic() + READY_TIMEOUT
     while time.monotonic() < deadline:
         time.sleep(0.01)
-        answer = ask(path)
+        answer = ask(path, request)
         if answer is not None:
             return path, answer
     return None
@@ -200,6 +215,8 @@ IN_MOVE_SELF = 0x800
 IN_Q_OVERFLOW = 0x4000
 IN_IGNORED = 0x8000
 IN_ONLYDIR = 0x1000000
+IN_DONT_FOLLOW = 0x2000000
+IN_MASK_ADD = 0x20000000
 IN_ISDIR = 0x40000000
 IN_NONBLOCK = 0o4000
 IN_CLOEXEC = 0o2000000
@@ -268,31 +285,43 @@ class Watcher:
     def _add_folder(
         self, folder: str, *, recursive: bool, names: frozenset[str] = frozenset()
     ) -> int:
-        wd = self._watch(folder, MASK)
+        # IN_MASK_ADD: a folder's watch keeps whatever it watched for already.
+        wd = self._watch(folder, MASK | IN_MASK_ADD)
+        self.files.pop(wd, None)  # seen before through a link named like a file
         # The same folder may be both in a tree and the home of a single file.
         _, was_recursive, old_names = self.folders.get(wd, (folder, False, frozenset()))
         self.folders[wd] = (folder, recursive or was_recursive, names | old_names)
         return wd
 
     def _add_file(self, path: str) -> None:
-        self.files[self._watch(path, FILE_MASK)] = path
+        # A symlink is watched as itself, never followed to a folder it points at
+        # (runs do not trust the watcher for a knowledge base with links anyway).
+        wd = self._watch(path, FILE_MASK | IN_DONT_FOLLOW | IN_MASK_ADD)
+        if wd not in self.folders:
+            self.files[wd] = path
 
     def _add_tree(self, tree: str) -> int:
         # Each watch goes on before its folder is listed, so anything created
-        # meanwhile is either listed or reported as an event.
+        # meanwhile is either listed or reported as an event. An entry that is
+        # gone by the time it is watched was reported as an event too: skip it,
+        # but keep walking, or the folders beyond it would go unwatched.
+        import errno
+
         device = os.stat(tree).st_dev
         root = self._add_folder(tree, recursive=True)
         for folder, subfolders, names in os.walk(tree):
-            for name in subfolders:
+            for name in [*subfolders, *(n for n in names if n.endswith(SUFFIXES))]:
                 path = os.path.join(folder, name)
-                if os.path.islink(path):
-                    continue  # the loader does not enter linked folders either
-                if os.stat(path).st_dev != device:
-                    raise Stop(f"{path} is another filesystem")  # maybe a network one
-                self._add_folder(path, recursive=True)
-            for name in names:
-                if name.endswith(SUFFIXES):
-                    self._add_file(os.path.join(folder, name))
+                try:
+                    if name not in subfolders:
+                        self._add_file(path)
+                    elif not os.path.islink(path):  # the loader does not enter links
+                        if os.stat(path).st_dev != device:
+                            raise Stop(f"{path} is another filesystem")  # maybe a network one
+                        self._add_folder(path, recursive=True)
+                except OSError as error:
+                    if error.errno not in (errno.ENOENT, errno.ENOTDIR):
+                        raise
         return root
 
     def check_roots(self) -> None:
@@ -341,6 +370,8 @@ class Watcher:
             del self.folders[wd]  # a subfolder went; its parent said so
             return False
         folder, recursive, names = self.folders[wd]
+        if not name:
+            return True  # the folder itself: its permissions, say, decide what loads
         path = os.path.join(folder, name)
         if mask & IN_ISDIR:
             if recursive and mask & NEW:
@@ -404,18 +435,26 @@ def serve(
     poller = select.poll()
     poller.register(watcher.fd, select.POLLIN)
     poller.register(server.fileno(), select.POLLIN)
+    # The mount table signals any mount or unmount: a filesystem mounted inside a
+    # tree would hide changes from the watches below it.
+    mounts = os.open("/proc/self/mountinfo", os.O_RDONLY | os.O_CLOEXEC)
+    poller.register(mounts, select.POLLPRI | select.POLLERR)
+    own = identity(trees, files)
     last = time.monotonic()
     try:
         while time.monotonic() - last < IDLE_SECONDS:
-            left = IDLE_SECONDS - (time.monotonic() - last)
-            for fd, _event in poller.poll(max(left, 0) * 1000):
+            for fd, _event in poller.poll(CHECK_SECONDS * 1000):
+                if fd == mounts:
+                    return 0
                 if fd == watcher.fd:
                     watcher.drain()
-                elif not _answer(server, watcher, token):
+                elif not _answer(server, watcher, token, own):
                     return 0
                 else:
                     last = time.monotonic()
-    except Stop:
+            if os.stat(socket_file).st_ino != mine:
+                return 0  # the cache folder was cleared: nobody can ask any more
+    except (Stop, OSError):
         return 0  # every run falls back to stat calls, and starts a new watcher
     finally:
         server.close()  # no answers from here on, before the socket file goes
@@ -425,7 +464,7 @@ def serve(
     return 0
 
 
-def _answer(server: socket.socket, watcher: Watcher, token: str) -> bool:
+def _answer(server: socket.socket, watcher: Watcher, token: str, own: bytes) -> bool:
     """Answer one question; False when asked to stop."""
     try:
         conn, _ = server.accept()
@@ -434,13 +473,36 @@ def _answer(server: socket.socket, watcher: Watcher, token: str) -> bool:
     with conn:
         try:
             conn.settimeout(ASK_TIMEOUT)
-            request = conn.recv(16)
+            request = _receive(conn)
+            if request == b"q":
+                conn.sendall(b"stopping\n")
+                return False
             watcher.check_roots()
             watcher.drain()  # everything that happened before the question
-            conn.sendall(f"{token} {watcher.count}\n".encode())
+            if request == b"?" + f"{len(own):08x}".encode() + own:
+                conn.sendall(f"{token} {watcher.count}\n".encode())
+            else:  # a question about other paths (a socket-name collision)
+                conn.sendall(b"other\n")
         except OSError:
-            return True
-    return request != b"q"
+            pass
+    return True
+
+
+def _receive(conn: socket.socket) -> bytes:
+    """One request: b"q", or b"?", a length in 8 hex digits and that many bytes."""
+    data = conn.recv(9)
+    if data[:1] != b"?":
+        return data
+    try:
+        size = int(data[1:9], 16)
+    except ValueError:
+        return data
+    while len(data) < 9 + size and size <= 1 << 20:
+        part = conn.recv(9 + size - len(data))
+        if not part:
+            break
+        data += part
+    return data
 
 
 def main(argv: list[str]) -> int:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -22,6 +25,38 @@ def private_cache(tmp_path_factory):
     patch.setenv("FORACLI_CACHE_DIR", str(folder))
     yield folder
     patch.undo()
+
+
+# An mtime long past. Files changed in the last couple of seconds (mtime or ctime)
+# are never cached, and utime cannot set a ctime back: tests that need cacheable
+# files take copies made once per session and left to settle (see aged_kb).
+OLD_MTIME = 1_600_000_000_000_000_000
+
+
+@pytest.fixture(scope="session")
+def _settled_copies(tmp_path_factory) -> list[Path]:
+    from foracli.outcache import RACY_NS
+
+    root = tmp_path_factory.mktemp("settled")
+    copies = []
+    for n in range(16):
+        copy = root / f"kb{n}"
+        shutil.copytree(FIXTURE_KB, copy)
+        for path in [copy, *copy.rglob("*")]:
+            os.utime(path, ns=(OLD_MTIME, OLD_MTIME))
+        copies.append(copy)
+    time.sleep(RACY_NS / 1e9 + 0.2)
+    return copies
+
+
+@pytest.fixture
+def aged_kb(_settled_copies, tmp_path) -> Path:
+    """A copy of tests/data/kb at tmp_path/kb, settled long enough to be cached.
+    Moving a folder changes no file inside it."""
+    copy = tmp_path / "kb"
+    _settled_copies.pop().rename(copy)
+    os.utime(copy, ns=(OLD_MTIME, OLD_MTIME))
+    return copy
 
 
 @pytest.fixture

@@ -5,25 +5,20 @@ same as a load with every cache off."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from foracli import loader
 from foracli.errors import KnowledgeBaseError
-from tests.conftest import FIXTURE_KB
 
 OLD = 1_600_000_000_000_000_000  # long past: nothing counts as just edited
 
 
 @pytest.fixture
-def kb(tmp_path, monkeypatch):
+def kb(aged_kb, tmp_path, monkeypatch):
     """A settled copy of the fixture KB, a private cache, and a list of parsed files."""
-    folder = tmp_path / "kb"
-    shutil.copytree(FIXTURE_KB, folder)
-    for path in [folder, *folder.rglob("*")]:
-        os.utime(path, ns=(OLD, OLD))
+    folder = aged_kb
     monkeypatch.setenv("FORACLI_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("FORACLI_NO_CACHE", raising=False)
     parsed: list[str] = []

@@ -18,13 +18,27 @@ from pathlib import Path
 import pytest
 
 from foracli import outcache, watch
-from tests.conftest import FIXTURE_KB
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="the watcher uses Linux inotify"
 )
 FORACLI = str(Path(sys.executable).parent / "foracli")
 OLD = 1_600_000_000_000_000_000  # an mtime long past, so no file counts as just edited
+
+
+QUESTIONS: dict[str, bytes] = {}
+
+
+def ensure(cache: Path, trees: list[str], files: list[str]) -> tuple[str, str] | None:
+    """watch.ensure, remembering which question the socket's watcher answers."""
+    started = watch.ensure(str(cache), trees, files)
+    if started is not None:
+        QUESTIONS[started[0]] = watch.question(trees, files)
+    return started
+
+
+def ask(socket: str) -> str | None:
+    return watch.ask(socket, QUESTIONS[socket])
 
 
 def count(answer: str | None) -> int:
@@ -40,7 +54,7 @@ def tree(tmp_path):
     (folder / "procedures" / "a.yaml").write_text("id: a\n")
     if not watch.local_filesystem(str(folder)):
         pytest.skip("the test folder is on a filesystem the watcher does not trust")
-    started = watch.ensure(str(tmp_path / "cache"), [str(folder)], [])
+    started = ensure(tmp_path / "cache", [str(folder)], [])
     assert started is not None
     socket, answer = started
     yield folder, socket, answer
@@ -74,7 +88,7 @@ def test_every_change_to_a_yaml_file_or_folder_is_counted_at_once(tree):
     ]
     for change in changes:
         change()
-        answer = watch.ask(socket)
+        answer = ask(socket)
         assert count(answer) > seen
         assert answer is not None
         assert answer.split()[0] == token
@@ -86,11 +100,11 @@ def test_a_write_through_a_hard_link_made_later_is_counted(tree, tmp_path):
     folder, socket, first = tree
     elsewhere = tmp_path / "elsewhere.yaml"
     os.link(folder / "procedures" / "a.yaml", elsewhere)
-    linked = watch.ask(socket)
+    linked = ask(socket)
     assert count(linked) > count(first)  # the link count is the file's own attribute
     with elsewhere.open("a") as handle:
         handle.write("name: Changed elsewhere\n")
-    assert count(watch.ask(socket)) > count(linked)
+    assert count(ask(socket)) > count(linked)
 
 
 def test_lost_events_stop_the_watcher(tree):
@@ -104,7 +118,7 @@ def test_lost_events_stop_the_watcher(tree):
             os.close(os.open(folder / f"n{n}", os.O_CREAT | os.O_WRONLY))
     finally:
         os.kill(pid, signal.SIGCONT)
-    assert watch.ask(socket) is None
+    assert ask(socket) is None
 
 
 def test_a_renamed_parent_or_retargeted_link_stops_the_watcher(tmp_path):
@@ -113,18 +127,18 @@ def test_a_renamed_parent_or_retargeted_link_stops_the_watcher(tmp_path):
     (release / "kb").mkdir(parents=True)
     current = tmp_path / "current"
     current.symlink_to(release)
-    started = watch.ensure(str(tmp_path / "cache"), [str(current / "kb")], [])
+    started = ensure(tmp_path / "cache", [str(current / "kb")], [])
     assert started is not None
     socket, _ = started
     (tmp_path / "release-2" / "kb").mkdir(parents=True)
     current.unlink()
     current.symlink_to(tmp_path / "release-2")
-    assert watch.ask(socket) is None
-    started = watch.ensure(str(tmp_path / "cache"), [str(current / "kb")], [])
+    assert ask(socket) is None
+    started = ensure(tmp_path / "cache", [str(current / "kb")], [])
     assert started is not None
     (tmp_path / "release-2").rename(tmp_path / "old")
     (tmp_path / "release-2" / "kb").mkdir(parents=True)
-    assert watch.ask(started[0]) is None
+    assert ask(started[0]) is None
 
 
 def test_a_single_file_inside_a_tree_keeps_the_tree_whole(tmp_path):
@@ -134,41 +148,46 @@ def test_a_single_file_inside_a_tree_keeps_the_tree_whole(tmp_path):
     (folder / "procedures").mkdir(parents=True)
     single = folder / "procedures" / "x.yaml"
     single.write_text("id: x\n")
-    started = watch.ensure(str(tmp_path / "cache"), [str(folder)], [str(single)])
+    started = ensure(tmp_path / "cache", [str(folder)], [str(single)])
     assert started is not None
     socket, first = started
     try:
         (folder / "procedures" / "new").mkdir()
-        made = count(watch.ask(socket))
+        made = count(ask(socket))
         assert made > count(first)
         (folder / "procedures" / "new" / "y.yaml").write_text("id: y\n")
-        assert count(watch.ask(socket)) > made
+        assert count(ask(socket)) > made
     finally:
         watch.ask(socket, b"q")
 
 
+def watch_single(tmp_path: Path, name: str) -> tuple[Path, str, str]:
+    """A one-file layer in its own folder, watched: (file, socket, first answer)."""
+    (tmp_path / "layer").mkdir()
+    single = tmp_path / "layer" / name
+    single.write_text("id: x\n")
+    started = ensure(tmp_path / "cache", [], [str(single)])
+    assert started is not None
+    return single, *started
+
+
 def test_a_single_file_counts_whatever_its_name(tmp_path):
     """A file layer need not end in .yaml; its folder's other files do not count."""
-    (tmp_path / "layer").mkdir()
-    single = tmp_path / "layer" / "my.kb"
-    single.write_text("id: x\n")
-    started = watch.ensure(str(tmp_path / "cache"), [], [str(single)])
-    assert started is not None
-    socket, first = started
+    single, socket, first = watch_single(tmp_path, "my.kb")
     try:
         (tmp_path / "layer" / "other.yaml").write_text("x: 1\n")
-        assert watch.ask(socket) == first
+        assert ask(socket) == first
         with single.open("a") as handle:
             handle.write("name: X\n")
-        edited = count(watch.ask(socket))
+        edited = count(ask(socket))
         assert edited > count(first)
         (tmp_path / "layer" / "my.kb.tmp").write_text("id: x\nname: Y\n")
         (tmp_path / "layer" / "my.kb.tmp").rename(single)  # saved the way editors do
-        renamed = count(watch.ask(socket))
+        renamed = count(ask(socket))
         assert renamed > edited
         with single.open("a") as handle:  # the new file is watched as well
             handle.write("aliases: [z]\n")
-        assert count(watch.ask(socket)) > renamed
+        assert count(ask(socket)) > renamed
     finally:
         watch.ask(socket, b"q")
 
@@ -188,8 +207,90 @@ def test_a_watcher_that_cannot_start_costs_little(tmp_path):
     assert socket is not None
     Path(f"{socket}.lock").mkdir(parents=True)  # the watcher cannot take its lock
     start = time.monotonic()
-    assert watch.ensure(str(tmp_path / "cache"), [str(folder)], []) is None
+    assert ensure(tmp_path / "cache", [str(folder)], []) is None
     assert time.monotonic() - start < watch.READY_TIMEOUT
+
+
+def test_a_link_named_like_a_file_does_not_weaken_its_folder(tree):
+    """A symlink to a folder, named *.yaml, must not replace the folder's own watch."""
+    folder, socket, first = tree
+    procedures = folder / "procedures"
+    (procedures / "loop.yaml").symlink_to(".")
+    linked = count(ask(socket))
+    assert linked > count(first)
+    (procedures / "loop.yaml").unlink()
+    removed = count(ask(socket))
+    assert removed > linked
+    (folder / "moved.yaml").write_text("id: m\n")
+    moved_from = count(ask(socket))
+    (folder / "moved.yaml").rename(procedures / "moved.yaml")
+    assert count(ask(socket)) > moved_from
+    with (procedures / "moved.yaml").open("a") as handle:
+        handle.write("name: M\n")
+    assert count(ask(socket)) > moved_from + 1
+
+
+def test_a_folder_moved_in_is_watched_all_the_way_down(tree, tmp_path):
+    """One odd entry (a dangling link) must not stop the walk of a new folder."""
+    folder, socket, first = tree
+    outside = tmp_path / "new"
+    (outside / "zz" / "deep").mkdir(parents=True)
+    (outside / "a.yaml").symlink_to(tmp_path / "missing")
+    (outside / "zz" / "deep" / "b.yaml").write_text("id: b\n")
+    outside.rename(folder / "new")
+    arrived = count(ask(socket))
+    assert arrived > count(first)
+    with (folder / "new" / "zz" / "deep" / "b.yaml").open("a") as handle:
+        handle.write("name: B\n")
+    assert count(ask(socket)) > arrived
+
+
+def test_a_mount_anywhere_stops_the_watcher(tree):
+    folder, socket, first = tree
+    inside = folder / "procedures" / "mounted"
+    inside.mkdir()
+    assert count(ask(socket)) > count(first)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "none", str(inside)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount here")
+    try:
+        assert ask(socket) is None
+    finally:
+        subprocess.run(["umount", str(inside)], check=False)
+
+
+def test_a_change_to_a_single_files_folder_itself_counts(tmp_path):
+    """Taking away the folder's permissions decides whether the file can be read."""
+    _, socket, first = watch_single(tmp_path, "one.yaml")
+    (tmp_path / "layer").chmod(0o600)
+    try:
+        assert count(ask(socket)) > count(first)
+    finally:
+        (tmp_path / "layer").chmod(0o700)
+
+
+def test_a_cleared_cache_folder_lets_a_new_watcher_start_at_once(tree, tmp_path):
+    """The old watcher notices its socket is gone and exits; nothing waits for it."""
+    folder, socket, _ = tree
+    os.unlink(socket)
+    deadline = time.monotonic() + watch.CHECK_SECONDS + 5
+    while time.monotonic() < deadline:
+        found = subprocess.run(["pgrep", "-f", socket], capture_output=True, check=False)
+        if found.returncode == 1:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("the watcher kept running without its socket")
+    start = time.monotonic()
+    assert ensure(tmp_path / "cache", [str(folder)], []) is not None
+    assert time.monotonic() - start < 1.5
+
+
+def test_a_question_about_other_paths_gets_no_count(tree, tmp_path):
+    """Socket names are short hashes; the question itself names the paths."""
+    _, socket, _ = tree
+    assert watch.ask(socket, watch.question([str(tmp_path / "elsewhere")], [])) == "other"
+    assert count(ask(socket)) >= 0
 
 
 def test_other_files_do_not_move_the_count(tree):
@@ -197,7 +298,7 @@ def test_other_files_do_not_move_the_count(tree):
     folder, socket, first = tree
     (folder / ".a.yaml.swp").write_text("swap")
     (folder / "procedures" / "notes.txt").write_text("notes")
-    assert watch.ask(socket) == first
+    assert ask(socket) == first
 
 
 def test_a_deleted_folder_stops_the_watcher(tree):
@@ -206,13 +307,13 @@ def test_a_deleted_folder_stops_the_watcher(tree):
     deadline = time.monotonic() + 5
     while os.path.exists(socket) and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert watch.ask(socket) is None
+    assert ask(socket) is None
     assert not os.path.exists(socket)
 
 
 def test_one_watcher_per_set_of_folders(tree, tmp_path):
     folder, socket, first = tree
-    again = watch.ensure(str(tmp_path / "cache"), [str(folder)], [])
+    again = ensure(tmp_path / "cache", [str(folder)], [])
     assert again == (socket, first)
     found = subprocess.run(["pgrep", "-f", socket], capture_output=True, text=True, check=False)
     if found.returncode in (0, 1):  # pgrep present
@@ -222,7 +323,7 @@ def test_one_watcher_per_set_of_folders(tree, tmp_path):
 def test_too_long_a_socket_path_means_no_watcher(tmp_path):
     deep = tmp_path / ("d" * 120)
     assert watch.socket_path(str(deep), ["/x"], []) is None
-    assert watch.ensure(str(deep), ["/x"], []) is None
+    assert ensure(deep, ["/x"], []) is None
 
 
 @pytest.mark.parametrize(
@@ -256,12 +357,9 @@ def test_minimum_setting():
 
 
 @pytest.fixture
-def watched_kb(tmp_path):
+def watched_kb(aged_kb, tmp_path):
     """A copy of the fixture KB, old enough to cache, with the watcher threshold at 1."""
-    folder = tmp_path / "kb"
-    shutil.copytree(FIXTURE_KB, folder)
-    for path in [folder, *folder.rglob("*")]:
-        os.utime(path, ns=(OLD, OLD))
+    folder = aged_kb
     if not watch.local_filesystem(str(folder)):
         pytest.skip("the test folder is on a filesystem the watcher does not trust")
     cache = tmp_path / "cache"
@@ -316,22 +414,24 @@ def test_a_stopped_watcher_falls_back_to_stat_calls_and_is_restarted(watched_kb)
     first = run(argv, env)
     (watched,) = [head[3] for head in entries(cache)]
     socket = watched[0]
+    QUESTIONS[socket] = watch.question(watched[2], watched[3])
     assert watch.ask(socket, b"q") is not None  # stop it
-    assert watch.ask(socket) is None
+    assert ask(socket) is None
     (folder / "procedures" / "keyhole.yaml").write_text(
         (folder / "procedures" / "keyhole.yaml").read_text().replace("Keyhole", "Kayhole")
     )
     os.utime(folder / "procedures" / "keyhole.yaml", ns=(OLD, OLD + 1))
+    time.sleep(outcache.RACY_NS / 1e9 + 0.2)  # so the edited page may be cached
     edited = run(argv, env)  # no watcher: every file is stat'ed, the edit is seen
     assert edited.returncode == 0
     assert edited.stdout != first.stdout
     assert b"Kayhole" in edited.stdout
     again = run(argv, env)  # a replay starts a new watcher and records its answer
     assert again.stdout == edited.stdout
-    assert watch.ask(socket) is not None
+    assert ask(socket) is not None
     (head,) = entries(cache)
     assert head[3] is not None
-    assert head[3][1] == watch.ask(socket)
+    assert head[3][1] == ask(socket)
 
 
 def test_a_symlink_in_the_knowledge_base_turns_the_watcher_off(watched_kb, tmp_path):
@@ -341,6 +441,7 @@ def test_a_symlink_in_the_knowledge_base_turns_the_watcher_off(watched_kb, tmp_p
     shutil.move(folder / "glossary.yaml", outside)
     (folder / "glossary.yaml").symlink_to(outside)
     os.utime(folder, ns=(OLD, OLD))
+    time.sleep(outcache.RACY_NS / 1e9 + 0.2)  # a move sets the file's ctime: let it settle
     first = run(["explain", "keyhole", "--kb", str(folder)], env)
     assert first.returncode == 0, first.stderr
     (watched,) = [head[3] for head in entries(cache)]
@@ -350,13 +451,10 @@ def test_a_symlink_in_the_knowledge_base_turns_the_watcher_off(watched_kb, tmp_p
     assert run(["explain", "keyhole", "--kb", str(folder)], env).returncode == 3
 
 
-def test_files_edited_just_now_are_not_cached(tmp_path):
+def test_files_edited_just_now_are_not_cached(aged_kb, tmp_path):
     """A second same-size edit within the same mtime tick would be invisible."""
-    folder = tmp_path / "kb"
-    shutil.copytree(FIXTURE_KB, folder, copy_function=shutil.copy)  # fresh mtimes
+    folder = aged_kb
     files = [str(p) for p in folder.rglob("*.yaml")]
-    for path in [folder, *folder.rglob("*")]:
-        os.utime(path, ns=(OLD, OLD))
     (folder / "glossary.yaml").touch()
     taken = outcache.snapshot([str(folder)], files)
     assert taken is not None
@@ -364,11 +462,13 @@ def test_files_edited_just_now_are_not_cached(tmp_path):
     assert recent == {str(folder / "glossary.yaml")}
     assert len(signatures) == len(files) + 2  # and the two folders
     assert signatures[str(folder / "sources.yaml")][0] == OLD
+    os.utime(folder / "glossary.yaml", ns=(OLD, OLD))  # an old mtime, a new ctime: still recent
+    assert outcache.snapshot([str(folder)], files)[1] == {str(folder / "glossary.yaml")}
     # Through the command: nothing is cached until the edit has settled.
     env = {k: v for k, v in os.environ.items() if k != "FORACLI_NO_CACHE"}
     env["FORACLI_CACHE_DIR"] = str(tmp_path / "cache")
     assert run(["explain", "keyhole", "--kb", str(folder)], env).returncode == 0
     assert not list((tmp_path / "cache").glob("out-*"))
-    os.utime(folder / "glossary.yaml", ns=(OLD, OLD))
+    time.sleep(outcache.RACY_NS / 1e9 + 0.2)
     assert run(["explain", "keyhole", "--kb", str(folder)], env).returncode == 0
     assert len(list((tmp_path / "cache").glob("out-*"))) == 1
