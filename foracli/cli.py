@@ -417,8 +417,8 @@ def _emit(
     replay = fastpath.cache_key(REPLAYABLE_ARGV, os.environ) if REPLAYABLE_ARGV else None
     recorder = Recorder(sys.stdout)
     out: TextIO = recorder if replay else sys.stdout  # type: ignore[assignment]
-    _render(kind, view, fmt, color, out, pager=pager, **options)
-    if replay is not None:
+    paged = _render(kind, view, fmt, color, out, pager=pager, **options)
+    if replay is not None and not paged:  # what went to a pager was never recorded
         directory, key, layers = replay
         try:
             output = recorder.encoded()
@@ -462,7 +462,8 @@ def _render(
     *,
     pager: bool | None = False,
     **options: object,
-) -> None:
+) -> bool:
+    """Write *view* to *out*; True when it went through the pager instead."""
     plan = plan_output(fmt, color, isatty=out.isatty(), env=os.environ)
     if plan.format is Format.RICH:
         from foracli.render import terminal
@@ -476,13 +477,14 @@ def _render(
             os.environ.setdefault("LESS", "-FRX")  # short pages print at once, keep colour
             with console.pager(styles=True):
                 render(view, console, **options)
-        else:
-            render(view, console, **options)
-        return
+            return True
+        render(view, console, **options)
+        return False
     # Imported on demand: each path pays only for the renderer it uses.
     module = {Format.JSON: "jsonout", Format.MARKDOWN: "markdown"}.get(plan.format, "plain")
     renderer = importlib.import_module(f"foracli.render.{module}")
     getattr(renderer, f"render_{kind}")(view, out)
+    return False
 
 
 def main() -> None:

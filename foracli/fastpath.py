@@ -22,6 +22,15 @@ VALUE_OPTIONS = frozenset(
     {"-s", "--section", "-f", "--format", "--kb", "--color", "-n", "--limit", "-a", "--aspect"}
 )
 FLAG_OPTIONS = frozenset({"--pager", "--no-pager", "--evidence", "--bars", "--no-bars"})
+# Spellings of one option: the last one given wins, whichever spelling it used.
+SAME = {
+    "-f": "--format",
+    "-s": "--section",
+    "-n": "--limit",
+    "-a": "--aspect",
+    "--no-pager": "--pager",
+    "--no-bars": "--bars",
+}
 SHIPPED = os.path.join(outcache.PACKAGE_DIR, "data")
 
 
@@ -42,14 +51,15 @@ def _parse(argv: list[str]) -> dict[str, list[str]] | None:
         if token == "--" or token in ("-h", "--help"):
             return None
         if name in VALUE_OPTIONS and token.startswith("--") and eq:
-            found.setdefault(name, []).append(value)
+            found.setdefault(SAME.get(name, name), []).append(value)
         elif token in VALUE_OPTIONS:
             if i + 1 >= len(argv):
                 return None
-            found.setdefault(token, []).append(argv[i + 1])
+            found.setdefault(SAME.get(token, token), []).append(argv[i + 1])
             i += 1
         elif token in FLAG_OPTIONS:
-            found.setdefault(token, []).append("")
+            # Click lets the last of a pair of opposite flags win: keep their order.
+            found.setdefault(SAME.get(token, token), []).append(token)
         elif token.startswith("-") and token != "-":
             return None
         i += 1
@@ -82,7 +92,7 @@ def _terminal_state(rich: bool) -> tuple[object, ...]:
 def _may_be_rich(options: dict[str, list[str]], environ: dict[str, str] | os._Environ[str]) -> bool:
     """Whether the full app could choose Rich; errs towards yes (a wider key, never a
     wrong one), so it need not copy output.plan_output's every rule."""
-    fmt = (options.get("--format") or options.get("-f") or ["auto"])[-1].lower()
+    fmt = (options.get("--format") or ["auto"])[-1].lower()
     if fmt != "auto":
         return fmt == "rich"
     color = (options.get("--color") or ["auto"])[-1].lower()
@@ -100,8 +110,9 @@ def cache_key(
         return None
     rich = _may_be_rich(options, environ)
     if rich:
-        paging = options.get("--pager") or (os.isatty(0) and os.isatty(1))
-        if paging and not options.get("--no-pager"):
+        flag = (options.get("--pager") or [""])[-1]
+        paging = flag == "--pager" or (not flag and os.isatty(0) and os.isatty(1))
+        if paging:
             return None  # the pager is interactive: leave it to the full app
     directory = outcache.cache_dir(environ)
     if directory is None:

@@ -44,7 +44,7 @@ def _code_key(layers: Sequence[Path]) -> tuple[object, ...] | None:
             info = os.stat(path)
         except OSError:
             return None
-        signatures.append((path, info.st_mtime_ns, info.st_size))
+        signatures.append((path, *outcache.signature(info)))
     return (FORMAT, outcache.make_key([], _as_given(layers), {}, ()), tuple(signatures))
 
 

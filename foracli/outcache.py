@@ -84,10 +84,15 @@ def make_key(
         )
     )
     stream = sys.stdout.encoding if sys.stdout else None  # ASCII boxes on a non-UTF stream
-    program = os.path.basename(sys.argv[0]) if sys.argv else ""  # help's "Usage: ..." line
+    program = sys.argv[0] if sys.argv else ""  # help's "Usage: ..." line is made from it
+    # Which copy of foracli, and which shipped knowledge base it reads (a wheel's
+    # foracli/data, else a checkout's data/): another checkout is another program.
+    shipped = os.path.isdir(os.path.join(PACKAGE_DIR, "data"))
     return (
         FORMAT,
         __version__,
+        PACKAGE_DIR,
+        shipped,
         sys.version,
         sys.prefix,
         program,
@@ -265,18 +270,30 @@ def _write(target: str, head: tuple[Any, ...], tail: tuple[Any, ...]) -> None:
 
 
 def package_files() -> list[str]:
-    # foracli's own code is part of every key: an edited renderer must not replay old output.
+    # foracli's own code is part of every key: an edited renderer must not replay old
+    # output. The folders count too: their mtimes move when a module is added or removed.
     found = []
     for folder in (PACKAGE_DIR, os.path.join(PACKAGE_DIR, "render")):
         try:
             names = sorted(os.listdir(folder))
         except OSError:
             continue
-        found += [os.path.join(folder, n) for n in names if n.endswith(".py")]
+        found += [folder, *(os.path.join(folder, n) for n in names if n.endswith(".py"))]
     return found
 
 
 def snapshot(
+    layers: Sequence[str], files: Sequence[str]
+) -> tuple[dict[str, Signature], frozenset[str]] | None:
+    """See _snapshot; None also when a layer path holds "..", which the kernel
+    resolves from a symlink's target while abspath drops it as text: the files
+    checked would not be the files read."""
+    if any(".." in path.split(os.sep) for path in layers):
+        return None
+    return _snapshot(list(map(os.path.abspath, layers)), list(map(os.path.abspath, files)))
+
+
+def _snapshot(
     layers: Sequence[str], files: Sequence[str]
 ) -> tuple[dict[str, Signature], frozenset[str]] | None:
     """The signature of every folder of the *layers* and of each of *files*, and the
@@ -292,9 +309,14 @@ def snapshot(
     import time
 
     folders = []
-    for layer in map(os.path.abspath, layers):
+    unreadable: list[OSError] = []
+    for layer in layers:
         if os.path.isdir(layer):
-            folders += [folder for folder, _dirs, _names in os.walk(layer)]
+            # A folder that cannot be listed is missing from the walk, and making it
+            # readable again moves no mtime the entry would hold: do not cache.
+            folders += [f for f, _dirs, _names in os.walk(layer, onerror=unreadable.append)]
+    if unreadable:
+        return None
     found = {}
     recent = []
     since = time.time_ns() - RACY_NS
@@ -304,7 +326,7 @@ def snapshot(
             found[path] = signature(info)
             if info.st_mtime_ns >= since:
                 recent.append(path)
-        for path in map(os.path.abspath, files):
+        for path in files:
             info = os.stat(path)
             found[path] = signature(info)
             # ctime too: cp -a or tar may give new contents an old mtime.

@@ -107,7 +107,11 @@ def ask(path: str, request: bytes) -> str | None:
         return None
     finally:
         sock.close()
-    return answer[:-1].decode("ascii", "replace")
+    text = answer[:-1].decode("ascii", "replace")
+    token, _, count = text.partition(" ")
+    if request[:1] == b"?" and not (len(token) == 16 and count.isdigit()):
+        return None  # "other": a watcher of other paths vouches for nothing here
+    return text
 
 
 def ensure(directory: str, trees: Sequence[str], files: Sequence[str]) -> tuple[str, str] | None:

@@ -289,7 +289,7 @@ def test_a_cleared_cache_folder_lets_a_new_watcher_start_at_once(tree, tmp_path)
 def test_a_question_about_other_paths_gets_no_count(tree, tmp_path):
     """Socket names are short hashes; the question itself names the paths."""
     _, socket, _ = tree
-    assert watch.ask(socket, watch.question([str(tmp_path / "elsewhere")], [])) == "other"
+    assert watch.ask(socket, watch.question([str(tmp_path / "elsewhere")], [])) is None
     assert count(ask(socket)) >= 0
 
 
@@ -472,3 +472,33 @@ def test_files_edited_just_now_are_not_cached(aged_kb, tmp_path):
     time.sleep(outcache.RACY_NS / 1e9 + 0.2)
     assert run(["explain", "keyhole", "--kb", str(folder)], env).returncode == 0
     assert len(list((tmp_path / "cache").glob("out-*"))) == 1
+
+
+def test_a_layer_path_through_dot_dot_is_never_cached(tmp_path):
+    """abspath drops "link/.." as text; the kernel goes to the link's target's parent."""
+    (tmp_path / "real" / "sub").mkdir(parents=True)
+    (tmp_path / "link").symlink_to(tmp_path / "real" / "sub")
+    layer = str(tmp_path / "link" / ".." / "extra.yaml")
+    assert outcache.snapshot([layer], [layer]) is None
+    plain = str(tmp_path / "real" / "extra.yaml")
+    (tmp_path / "real" / "extra.yaml").write_text("x: 1\n")
+    assert outcache.snapshot([plain], [plain]) is not None
+
+
+def test_a_folder_that_cannot_be_listed_makes_the_run_uncacheable(tmp_path, monkeypatch):
+    (tmp_path / "kb" / "sub").mkdir(parents=True)
+    real_walk = os.walk
+
+    def walk(top, onerror=None, **kwargs):
+        yield from real_walk(top, onerror=onerror, **kwargs)
+        if onerror is not None:
+            onerror(PermissionError(13, "Permission denied", str(tmp_path / "kb" / "sub")))
+
+    monkeypatch.setattr(os, "walk", walk)
+    assert outcache.snapshot([str(tmp_path / "kb")], []) is None
+
+
+def test_which_copy_of_foracli_ran_is_part_of_every_key():
+    key = outcache.make_key(["explain"], [], {}, ())
+    assert outcache.PACKAGE_DIR in key
+    assert outcache.PACKAGE_DIR in outcache.package_files()  # a module added or removed
