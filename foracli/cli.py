@@ -445,10 +445,11 @@ def _library_files() -> list[str]:
 
 def _watched(layers: list[str]) -> tuple[list[str], list[str]]:
     """Where the knowledge base lives: whole folder trees, and single files (every
-    file of every layer can change a name's meaning or a source)."""
+    file of every layer can change a name's meaning or a source). *layers* are
+    absolute already (fastpath.cache_key)."""
     trees = [os.path.abspath(fastpath.shipped_dir())]
     files: list[str] = []
-    for layer in map(os.path.abspath, layers):
+    for layer in layers:
         (trees if os.path.isdir(layer) else files).append(layer)
     return list(dict.fromkeys(trees)), list(dict.fromkeys(files))
 

@@ -3,10 +3,10 @@
 Two pickles per set of layers, in the private cache folder:
 
 - the whole validated knowledge base, keyed by the foracli and Python versions,
-  foracli's own code, the layer paths and every file's size and mtime: used when
-  nothing has changed;
-- each clean file's parsed contents, keyed by that file's size and mtime: after
-  an edit, only the edited files are parsed again.
+  foracli's own code, the layer paths and every file's signature (see
+  outcache.signature): used when nothing has changed;
+- each clean file's parsed contents, kept with that file's signature: after an
+  edit, only the edited files are parsed again.
 
 Only valid knowledge bases and problem-free files are stored, atomically (pickle,
 so the folder must be the user's own: it is created with mode 0700). A missing
@@ -25,27 +25,26 @@ from typing import Any
 from foracli import outcache
 from foracli.model import KnowledgeBase
 
-FORMAT = 3
+FORMAT = 4
+
+
+def code_key(layers: Sequence[Path]) -> tuple[object, ...] | None:
+    """Everything but the knowledge-base files: versions, foracli's own code and the
+    layer paths. Take it once per load; key, lookup_files and store_files use it."""
+    paths = outcache.package_files()
+    signatures = outcache.current(paths)
+    if signatures is None:
+        return None
+    code = tuple(zip(paths, signatures, strict=True))
+    return (FORMAT, outcache.make_key([], _as_given(layers), {}, ()), code)
 
 
 def key(
-    layers: Sequence[Path], signatures: Mapping[str, outcache.Signature]
+    code: tuple[object, ...] | None, signatures: Mapping[str, outcache.Signature]
 ) -> tuple[object, ...] | None:
-    """The key for these layers with files of these (mtime_ns, size), taken before reading."""
-    code = _code_key(layers)
+    """The whole knowledge base's key: *code* (see code_key) and the signature of every
+    file and folder, taken before reading."""
     return None if code is None else (*code, tuple(sorted(signatures.items())))
-
-
-def _code_key(layers: Sequence[Path]) -> tuple[object, ...] | None:
-    """Everything but the files: versions, foracli's own code and the layer paths."""
-    signatures = []
-    for path in outcache.package_files():
-        try:
-            info = os.stat(path)
-        except OSError:
-            return None
-        signatures.append((path, *outcache.signature(info)))
-    return (FORMAT, outcache.make_key([], _as_given(layers), {}, ()), tuple(signatures))
 
 
 def _as_given(layers: Sequence[Path]) -> list[str]:
@@ -131,13 +130,15 @@ def store(layers: Sequence[Path], stored_key: tuple[object, ...] | None, kb: Kno
     _store(_path("kb", layers), stored_key, kb)
 
 
-def lookup_files(layers: Sequence[Path]) -> dict[str, Any]:
-    """Each clean file's parsed contents from an earlier run, by absolute path (the
+def lookup_files(layers: Sequence[Path], code: tuple[object, ...] | None) -> dict[str, Any]:
+    """Each clean file's parsed contents from an earlier run, by the path as given (the
     loader checks each one's signature before using it)."""
-    found = _load(_path("files", layers), _code_key(layers))
+    found = _load(_path("files", layers), code)
     return found if isinstance(found, dict) else {}
 
 
-def store_files(layers: Sequence[Path], parsed: Mapping[str, Any]) -> None:
+def store_files(
+    layers: Sequence[Path], code: tuple[object, ...] | None, parsed: Mapping[str, Any]
+) -> None:
     """Keep each clean file's parsed contents for the next run."""
-    _store(_path("files", layers), _code_key(layers), dict(parsed))
+    _store(_path("files", layers), code, dict(parsed))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from foracli import fastpath, kbcache, outcache
+from foracli import fastpath, kbcache, outcache, watch
 from foracli.errors import KnowledgeBaseError, PathNotFoundError, Problem
 from foracli.model import (
     ASPECTS_BY_KEY,
@@ -40,9 +40,9 @@ from foracli.yamlread import ID_PATTERN, NodeReader, Reference, hint, read_node
 if TYPE_CHECKING:
     from yaml import Node
 
-YAML_SUFFIXES = (".yaml", ".yml")
-# The folders and files the latest load read, with their (mtime_ns, size) from
-# before reading (see outcache.snapshot): what a cached output must still match.
+YAML_SUFFIXES = watch.SUFFIXES  # one list: the watcher counts exactly these files
+# The folders and files the latest load read, with their signatures from before
+# reading (see outcache.snapshot): what a cached output must still match.
 last_snapshot: dict[str, outcache.Signature] | None = None
 
 
@@ -81,19 +81,20 @@ def load_knowledge_base(
     signatures, recent = taken or ({}, frozenset())
     global last_snapshot  # one load per run; the output cache reads it
     last_snapshot = signatures if taken and not recent else None
-    key = kbcache.key(layers, signatures) if last_snapshot else None
+    code = kbcache.code_key(layers)
+    key = kbcache.key(code, signatures) if last_snapshot else None
     cached = kbcache.lookup(layers, key)
     if cached is not None:
         return cached
     # Files unchanged since an earlier run are not parsed again: after one edit
     # to a 10,000-file knowledge base, only that file is.
-    earlier = kbcache.lookup_files(layers)
+    earlier = kbcache.lookup_files(layers, code)
     settled = {path: signature for path, signature in signatures.items() if path not in recent}
     parsed: dict[str, _Parsed] = {}
     kb = _load(layers, _Reuse(earlier, settled, parsed))
     kbcache.store(layers, key, kb)
     if parsed.keys() != earlier.keys() or any(parsed[p] is not earlier[p] for p in parsed):
-        kbcache.store_files(layers, parsed)
+        kbcache.store_files(layers, code, parsed)
     return kb
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import stat
 import sys
 import zlib
 from array import array
@@ -117,6 +118,14 @@ def signature(info: os.stat_result) -> Signature:
     return (info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns)
 
 
+def current(paths: Sequence[str]) -> list[Signature] | None:
+    """The signature of each of *paths* now; None when one cannot be stat'ed."""
+    try:
+        return [signature(os.stat(path)) for path in paths]
+    except OSError:
+        return None
+
+
 def _entry_path(directory: str, key: Key) -> str:
     return os.path.join(directory, f"out-{digest(key)}.marshal")
 
@@ -173,21 +182,8 @@ def _unchanged(paths: str, signatures: bytes) -> bool:
         expected.frombytes(signatures)
     except ValueError:
         return False
-    stat = os.stat
-    wanted = iter(expected)
-    try:
-        for path in paths.split("\0"):
-            info = stat(path)
-            if (
-                info.st_mtime_ns != next(wanted)
-                or info.st_size != next(wanted)
-                or info.st_ino != next(wanted)
-                or info.st_ctime_ns != next(wanted)
-            ):
-                return False
-    except (OSError, StopIteration):
-        return False
-    return True
+    now = current(paths.split("\0"))
+    return now is not None and array("q", [n for sig in now for n in sig]) == expected
 
 
 def store(
@@ -208,13 +204,10 @@ def store(
     layers, for a watcher when the inputs are many.
     """
     code_paths = [*package_files(), *code]
-    code_signatures = array("q")
-    for path in code_paths:
-        try:
-            info = os.stat(path)
-        except OSError:
-            return  # a file vanished while we rendered: do not cache
-        code_signatures.extend(signature(info))
+    code_now = current(code_paths)
+    if code_now is None:
+        return  # a file vanished while we rendered: do not cache
+    code_signatures = array("q", [n for sig in code_now for n in sig])
     watched = None
     if _worth_watching(len(inputs)):
         from foracli import watch
@@ -225,8 +218,6 @@ def store(
     # Checked after the watcher's answer: an edit since the files were read either
     # shows here or moves the watcher's count.
     signatures = array("q")
-    import stat
-
     for path, before in inputs.items():
         try:
             info = os.lstat(path)

@@ -47,7 +47,7 @@ READY_TIMEOUT = 3.0
 LOCAL_FILESYSTEMS = frozenset(
     {"ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "f2fs", "jfs", "reiserfs", "zfs", "overlay"}
 )
-SUFFIXES = (".yaml", ".yml")  # the loader reads only these (see loader.YAML_SUFFIXES)
+SUFFIXES = (".yaml", ".yml")  # the files the loader reads (loader.YAML_SUFFIXES)
 
 
 def minimum(environ: dict[str, str] | os._Environ[str]) -> int | None:
