@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from foracli.launch import main
+from foracli.speed.launch import main
 
 if __name__ == "__main__":
     main()

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from foracli.loader import load_knowledge_base
-from foracli.model import KnowledgeBase
+from foracli.core.model import KnowledgeBase
+from foracli.kb.loader import load_knowledge_base
 
 DATA = Path(__file__).parent / "data"
 FIXTURE_KB = DATA / "kb"
@@ -35,7 +35,7 @@ OLD_MTIME = 1_600_000_000_000_000_000
 
 @pytest.fixture(scope="session")
 def _settled_copies(tmp_path_factory) -> list[Path]:
-    from foracli.outcache import RACY_NS
+    from foracli.speed.outcache import RACY_NS
 
     root = tmp_path_factory.mktemp("settled")
     copies = []

@@ -8,12 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from foracli import __version__, cli
-from foracli.cli import app
-from foracli.model import ASPECTS, SECTIONS
+from foracli import __version__
+from foracli.app.cli import app
+from foracli.app.present import Environment
+from foracli.content import words
+from foracli.core.model import ASPECTS, SECTIONS
+from foracli.kb.loader import load_knowledge_base
 from tests.conftest import PROCEDURE, write_kb
 
-TITLES = [s.title for s in SECTIONS]
+W = words()
+
+TITLES = [W.section_title(s.key) for s in SECTIONS]
 
 
 def headings(output: str) -> list[str]:
@@ -103,7 +108,7 @@ def test_compare_has_every_aspect_and_no_blank_cell(runner):
     lines = result.stdout.splitlines()
     assert lines[0] == "Open foraminotomy vs Endoscopic foraminotomy"
     for aspect in ASPECTS:
-        at = lines.index(aspect.label)
+        at = lines.index(W.aspect_label(aspect.key))
         assert lines[at + 1].startswith("- Open foraminotomy: ")
         assert lines[at + 2].startswith("- Endoscopic foraminotomy: ")
         assert len(lines[at + 1]) > len("- Open foraminotomy: ") + 3
@@ -168,11 +173,8 @@ def test_command_help_ends_with_an_example(runner, command, example):
 def test_invalid_knowledge_base_exits_3_without_traceback(runner, tmp_path, monkeypatch):
     """A broken knowledge base: exit 3, one located line on stderr, nothing on stdout."""
     root = write_kb(tmp_path, PROCEDURE.replace("name: P", "name: [P"))
-    real = cli.load_knowledge_base
-    monkeypatch.setattr(
-        cli, "load_knowledge_base", lambda *a, **k: real([Path(root)], include_shipped=False)
-    )
-    result = runner.invoke(app, ["explain", "p"])
+    env = Environment(load=lambda _paths: load_knowledge_base([Path(root)], include_shipped=False))
+    result = runner.invoke(app, ["explain", "p"], obj=env)
     assert result.exit_code == 3
     assert result.stdout == ""
     assert result.stderr.startswith(f"foracli: {root}/procedures/p.yaml:")

@@ -9,11 +9,12 @@ import re
 
 import pytest
 
-from foracli import query
-from foracli.loader import load_knowledge_base
-from foracli.model import SECTION_KEYS
-from foracli.output import TerminalSettings
-from foracli.render import jsonout, markdown, plain, terminal
+from foracli.app.output import TerminalSettings
+from foracli.core import query
+from foracli.core.model import SECTION_KEYS
+from foracli.kb.loader import load_knowledge_base
+from foracli.render import Format, page_renderer
+from foracli.render.plain import PlainRenderer
 
 KB = load_knowledge_base()
 PROCEDURES = sorted(KB.procedures)
@@ -86,16 +87,13 @@ def test_risks_use_natural_frequencies(pid):
 
 
 @pytest.mark.parametrize("pid", PROCEDURES)
-@pytest.mark.parametrize("module", [plain, markdown, jsonout, terminal])
+@pytest.mark.parametrize("module", [Format.TEXT, Format.MARKDOWN, Format.JSON, Format.RICH])
 def test_every_procedure_renders_in_every_format(pid, module):
     """Each shipped page renders in each format, with its sources and disclaimer."""
     view = query.explain(KB, pid)
     out = io.StringIO()
-    if module is terminal:
-        console = terminal.make_console(out, TerminalSettings(plain_styles=True, width=80))
-        module.render_explanation(view, console)
-    else:
-        module.render_explanation(view, out)
+    settings = TerminalSettings(plain_styles=True, width=80)
+    page_renderer(module, settings).render(view, out)
     assert "general information, not medical advice" in out.getvalue()
     assert len(view.sources) >= 5
 
@@ -105,7 +103,7 @@ def test_every_pair_compares(a, b):
     """Any two procedures compare on the same rows."""
     view = query.compare(KB, [a, b])
     out = io.StringIO()
-    plain.render_comparison(view, out)
+    PlainRenderer().render(view, out)
     assert out.getvalue().count("\n- ") >= 2 * len(view.rows)
 
 
@@ -119,7 +117,7 @@ def test_umbrella_page_points_to_each_variant():
         "biportal-endoscopic-foraminotomy",
     ]
     out = io.StringIO()
-    plain.render_explanation(view, out)
+    PlainRenderer().render(view, out)
     assert (
         out.getvalue()
         .splitlines()[2]

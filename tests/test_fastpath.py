@@ -181,7 +181,7 @@ def test_a_deleted_working_folder_gives_no_traceback(argv, code, tmp_path, envs)
 )
 def test_the_last_of_two_spellings_decides_like_click(argv, replayable, tmp_path):
     """A paged run records nothing: replaying it would print an empty page."""
-    from foracli import fastpath
+    from foracli.speed import fastpath
 
     env = {"FORACLI_CACHE_DIR": str(tmp_path), "FORCE_COLOR": "1"}  # Rich, so paging matters
     assert (fastpath.cache_key(argv, env) is not None) == replayable

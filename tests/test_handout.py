@@ -23,15 +23,19 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from foracli import query
-from foracli.errors import ExitCode, ForacliError, NotFoundError
-from foracli.handout import HandoutError, page_text, terms_used, write_handout
-from foracli.loader import load_knowledge_base
-from foracli.model import ASPECTS, SECTIONS_BY_KEY, KnowledgeBase
+from foracli.app.handout import write_handout
+from foracli.content import words
+from foracli.core import query
+from foracli.core.errors import ExitCode, ForacliError, HandoutError, NotFoundError
+from foracli.core.model import ASPECTS, KnowledgeBase
+from foracli.core.query import terms_used
+from foracli.kb.loader import load_knowledge_base
 from foracli.render import html as html_renderer
 from foracli.render import markdown
-from foracli.render.common import DISCLAIMER, EMERGENCY
+from foracli.render.common import page_text
 from tests.conftest import FIXTURE_KB
+
+W = words()
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
 
@@ -164,7 +168,7 @@ def test_html_sections_are_headed_in_order_with_the_right_lists(kb, tmp_path):
     """One <section> and <h2> per section, numbered steps as <ol>, the rest as <ul>."""
     page = make(kb, tmp_path, "h.html")
     view = query.explain(kb, "keyhole")
-    titles = [s.spec.title_for(view.procedure.approach) for s in view.sections]
+    titles = [W.section_title(s.key, view.procedure.approach) for s in view.sections]
     assert Outline(page).text["h2"] == [*titles, "Words used on this page", "Sources"]
     assert re.findall(r'<section id="([a-z-]+)"', page) == [
         *(s.key for s in view.sections),
@@ -213,7 +217,7 @@ def test_html_comparison_is_a_real_table_with_every_row(kb, tmp_path):
     outline = Outline(page)
     assert {a["scope"] for a in outline.tags("th")} == {"col", "row"}
     row_heads = re.findall(r'<th scope="row">([^<]*)</th>', page)
-    assert row_heads == [escape(spec.label) for spec in ASPECTS]
+    assert row_heads == [escape(W.aspect_label(spec.key)) for spec in ASPECTS]
     assert re.findall(r'<th scope="col">([^<]*)</th>', page) == [
         "Aspect",
         "Keyhole surgery",
@@ -234,11 +238,11 @@ def test_html_emergency_near_top_and_footer_with_review_dates(kb, tmp_path):
     """The emergency sentence before the first section; review dates and disclaimer at the end."""
     page = make(kb, tmp_path, "h.html", compare_with="open")
     top = page.split("<section", 1)[0]
-    assert f'<p class="emergency"><strong>Get help now:</strong> {EMERGENCY}</p>' in top
+    assert f'<p class="emergency"><strong>Get help now:</strong> {W.text("emergency")}</p>' in top
     footer = page.split("<footer>", 1)[1]
     assert footer.startswith(
         "\n<p>Last reviewed: 2026-01-15. Next review due: 2028-01-15.</p>\n"
-        f"<p>{DISCLAIMER} {EMERGENCY}</p>\n</footer>"
+        f"<p>{W.text('disclaimer')} {W.text('emergency')}</p>\n</footer>"
     )
 
 
@@ -373,7 +377,7 @@ def test_terms_used_keep_only_the_aliases_on_the_page(kb, text, aliases):
 def test_page_text_covers_what_the_reader_sees(kb):
     """Names, summary, headings, points and comparison cells; not the bibliography."""
     view = query.explain(kb, "keyhole")
-    text = page_text(view, query.compare(kb, ["keyhole", "open"]))
+    text = page_text(view, query.compare(kb, ["keyhole", "open"]), W)
     lines = text.splitlines()
     assert lines[:2] == [
         "Keyhole surgery",
@@ -391,7 +395,7 @@ def test_page_text_covers_what_the_reader_sees(kb):
 def test_markdown_handout_is_explanation_then_comparison_then_terms(kb, tmp_path):
     """The explain page as is, the comparison nested under it, then the terms used."""
     text = make(kb, tmp_path, "h.md", compare_with="open")
-    explanation = io_render(markdown.render_explanation, query.explain(kb, "keyhole"))
+    explanation = io_render(markdown.MarkdownRenderer().render, query.explain(kb, "keyhole"))
     assert text.startswith(explanation)
     rest = text[len(explanation) :]
     assert rest.startswith("\n## Keyhole surgery vs Open surgery\n\n| Aspect | Keyhole surgery |")
@@ -459,7 +463,7 @@ def test_unknown_suffix_is_refused(kb, tmp_path, name):
     """Any other suffix: an error naming the ones that work, and no file."""
     with pytest.raises(HandoutError) as caught:
         write_handout(kb, "keyhole", output=tmp_path / name)
-    assert str(caught.value) == (
+    assert W.error(caught.value) == (
         f"cannot tell the format of '{tmp_path / name}': name it with .html, .htm, .md, .markdown"
     )
     assert list(tmp_path.iterdir()) == []
@@ -471,7 +475,7 @@ def test_existing_file_is_kept_without_force(kb, tmp_path):
     target.write_text("my notes\n", encoding="utf-8")
     with pytest.raises(HandoutError) as caught:
         write_handout(kb, "keyhole", output=target)
-    assert str(caught.value) == f"'{target}' already exists; use --force to replace it"
+    assert W.error(caught.value) == f"'{target}' already exists; use --force to replace it"
     assert target.read_text(encoding="utf-8") == "my notes\n"
     assert [p.name for p in tmp_path.iterdir()] == ["h.html"]
 
@@ -494,8 +498,9 @@ def test_file_appearing_during_the_run_is_not_clobbered(kb, tmp_path, monkeypatc
         real(*args)
 
     monkeypatch.setattr(html_renderer, "render_handout", render_and_race)
-    with pytest.raises(HandoutError, match="already exists"):
+    with pytest.raises(HandoutError) as caught:
         write_handout(kb, "keyhole", output=target)
+    assert caught.value.key == "exists"
     assert target.read_text(encoding="utf-8") == "written meanwhile\n"
     assert [p.name for p in tmp_path.iterdir()] == ["h.html"]
 
@@ -511,7 +516,7 @@ def test_failed_replace_keeps_the_old_file(kb, tmp_path, monkeypatch):
     monkeypatch.setattr(os, "replace", fail)
     with pytest.raises(HandoutError) as caught:
         write_handout(kb, "keyhole", output=target, force=True)
-    assert str(caught.value) == f"cannot write '{target}': Permission denied"
+    assert W.error(caught.value) == f"cannot write '{target}': Permission denied"
     assert target.read_text(encoding="utf-8") == "my notes\n"
     assert [p.name for p in tmp_path.iterdir()] == ["h.html"]
 
@@ -535,7 +540,7 @@ def test_folder_as_output_is_refused(kb, tmp_path):
     folder.mkdir()
     with pytest.raises(HandoutError) as caught:
         write_handout(kb, "keyhole", output=folder, force=True)
-    assert str(caught.value) == f"'{folder}' is a folder; give a file name such as handout.html"
+    assert W.error(caught.value) == f"'{folder}' is a folder; give a file name such as handout.html"
     assert list(folder.iterdir()) == []
 
 
@@ -544,7 +549,7 @@ def test_missing_folder_is_a_clear_error(kb, tmp_path):
     target = tmp_path / "missing" / "h.html"
     with pytest.raises(HandoutError) as caught:
         write_handout(kb, "keyhole", output=target)
-    assert str(caught.value) == (
+    assert W.error(caught.value) == (
         f"cannot write '{target}': folder '{target.parent}' does not exist"
     )
     assert list(tmp_path.iterdir()) == []
@@ -552,10 +557,12 @@ def test_missing_folder_is_a_clear_error(kb, tmp_path):
 
 def test_unknown_procedure_writes_nothing(kb, tmp_path):
     """Name errors come from query, with suggestions, before any file is made."""
-    with pytest.raises(NotFoundError, match="unknown procedure 'keyhol'; did you mean"):
+    with pytest.raises(NotFoundError) as caught:
         write_handout(kb, "keyhol", output=tmp_path / "h.html")
-    with pytest.raises(NotFoundError, match="unknown procedure 'opn'"):
+    assert W.error(caught.value).startswith("unknown procedure 'keyhol'; did you mean")
+    with pytest.raises(NotFoundError) as caught:
         write_handout(kb, "keyhole", output=tmp_path / "h.html", compare_with="opn")
+    assert W.error(caught.value).startswith("unknown procedure 'opn'")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -563,16 +570,16 @@ def test_comparing_a_procedure_with_itself_is_refused(kb, tmp_path):
     """Two names for one procedure make no comparison."""
     with pytest.raises(HandoutError) as caught:
         write_handout(kb, "keyhole", output=tmp_path / "h.html", compare_with="KS")
-    assert str(caught.value) == "cannot compare 'Keyhole surgery' with itself"
+    assert W.error(caught.value) == "cannot compare 'Keyhole surgery' with itself"
 
 
 def test_handout_error_is_a_one_line_foracli_error():
     """The CLI maps it like every other expected error, to exit code 1."""
-    error = HandoutError("x")
+    error = HandoutError("exists", output="x.html")
     assert isinstance(error, ForacliError)
     assert error.exit_code is ExitCode.NOT_FOUND
     assert int(error.exit_code) == 1
-    assert error.lines() == ["x"]
+    assert W.error_lines(error) == ["'x.html' already exists; use --force to replace it"]
 
 
 # -- the shipped knowledge base ------------------------------------------------------
@@ -596,7 +603,7 @@ def test_real_page_has_every_section_row_and_source(shipped_kb, real_page):
     outline = Outline(page)
     assert outline.errors == []
     view = query.explain(shipped_kb, query.DEFAULT_PROCEDURE)
-    titles = [SECTIONS_BY_KEY[s.key].title_for(view.procedure.approach) for s in view.sections]
+    titles = [W.section_title(s.key, view.procedure.approach) for s in view.sections]
     assert outline.text["h2"][: len(titles)] == titles
     assert len(re.findall(r'<th scope="row">', page)) == len(ASPECTS)
     comparison = query.compare(shipped_kb, [query.DEFAULT_PROCEDURE, "open-foraminotomy"])

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from foracli.cli import app
+from foracli.app.cli import app
 from tests.conftest import PROCEDURE
 
 VALID_SOURCES = (

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from foracli import loader
-from foracli.errors import KnowledgeBaseError
+from foracli.core.errors import KnowledgeBaseError
+from foracli.kb import loader
+from foracli.speed import kbcache
 
 OLD = 1_600_000_000_000_000_000  # long past: nothing counts as just edited
 
@@ -39,7 +40,8 @@ def edit(path: Path, old: str, new: str, *, tick: int = 1) -> None:
 
 
 def load(folder: Path):
-    return loader.load_knowledge_base([folder], include_shipped=False)
+    """Through the speed layer's caches, as the installed command loads."""
+    return kbcache.load(loader.layers_for([folder], include_shipped=False))[0]
 
 
 def cold(folder: Path, monkeypatch):

@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from foracli.errors import KnowledgeBaseError
-from foracli.loader import YAML_SUFFIXES, load_knowledge_base, yaml_files
-from foracli.model import Approach, Certainty, Region
+from foracli.content import words
+from foracli.core.errors import KnowledgeBaseError
+from foracli.core.model import Approach, Certainty, Region
+from foracli.kb.loader import YAML_SUFFIXES, load_knowledge_base, yaml_files
 from tests.conftest import PROCEDURE, SOURCES, write_kb
+
+W = words()
 
 
 def problems(tmp_path: Path, procedure: str, sources: str | None = None) -> list[str]:
@@ -237,7 +240,7 @@ def test_error_summary_is_one_line(tmp_path):
     root = write_kb(tmp_path, PROCEDURE.replace("summary:", "sumary:"))
     with pytest.raises(KnowledgeBaseError) as caught:
         load_knowledge_base([root], include_shipped=False)
-    (line,) = caught.value.lines()
+    (line,) = W.error_lines(caught.value)
     assert line.endswith("did you mean 'summary'? (and 1 more problem)")
 
 

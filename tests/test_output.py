@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from foracli.output import Color, Format, OutputPlan, TerminalSettings, plan_output
+from foracli.app.output import Color, Format, OutputPlan, TerminalSettings, plan_output
 
 PLAIN = TerminalSettings(plain_styles=True)
 FORCED = TerminalSettings(force_terminal=True)

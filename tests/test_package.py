@@ -69,8 +69,8 @@ def test_built_wheel_carries_and_uses_the_knowledge_base(tmp_path):
         [
             sys.executable,
             "-c",
-            "import foracli.cli, sys; print(foracli.cli.__file__); "
-            "sys.argv=['foracli','explain','open','-s','what']; foracli.cli.main()",
+            "import foracli.app.cli, sys; print(foracli.app.cli.__file__); "
+            "sys.argv=['foracli','explain','open','-s','what']; foracli.app.cli.main()",
         ],
         capture_output=True,
         text=True,

@@ -12,12 +12,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from foracli import query
-from foracli.errors import KnowledgeBaseError
-from foracli.loader import load_knowledge_base
-from foracli.model import PROCEDURE_KEYS, PROCEDURE_OPTIONAL_KEYS
-from foracli.output import TerminalSettings
-from foracli.render import jsonout, markdown, plain, terminal
+from foracli.app.output import TerminalSettings
+from foracli.core import query
+from foracli.core.errors import KnowledgeBaseError
+from foracli.core.model import PROCEDURE_KEYS, PROCEDURE_OPTIONAL_KEYS
+from foracli.kb.loader import load_knowledge_base
+from foracli.render import Format, page_renderer
 from tests.conftest import PROCEDURE
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -114,13 +114,9 @@ def test_any_text_renders_in_every_format_without_raw_controls(name, point):
     if isinstance(kb, KnowledgeBaseError):
         return
     view = query.explain(kb, "p")
-    for module in (plain, markdown, jsonout, terminal):
+    for module in (Format.TEXT, Format.MARKDOWN, Format.JSON, Format.RICH):
         out = io.StringIO()
-        if module is terminal:
-            settings_ = TerminalSettings(plain_styles=True, width=60)
-            module.render_explanation(view, terminal.make_console(out, settings_))
-        else:
-            module.render_explanation(view, out)
+        page_renderer(module, TerminalSettings(plain_styles=True, width=60)).render(view, out)
         text = out.getvalue()
         bad = [
             ch
@@ -139,7 +135,7 @@ def _quote(text: str) -> str:
 @SETTINGS
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
 def test_the_ascii_shortcut_normalises_names_exactly_as_the_unicode_path(text):
-    from foracli.text import _normalise_unicode, normalise_name
+    from foracli.core.text import _normalise_unicode, normalise_name
 
     assert normalise_name(text) == _normalise_unicode(text)
 
@@ -149,7 +145,7 @@ def test_the_ascii_shortcut_normalises_names_exactly_as_the_unicode_path(text):
 def test_search_folds_ascii_text_exactly_as_the_unicode_path(text):
     import unicodedata
 
-    from foracli.search import fold
+    from foracli.core.search import fold
 
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     assert fold(text) == "".join(ch for ch in decomposed if not unicodedata.combining(ch))

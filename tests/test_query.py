@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from foracli import query
-from foracli.errors import NotFoundError
-from foracli.model import ASPECT_KEYS
+from foracli.content import words
+from foracli.core import query
+from foracli.core.errors import NotFoundError
+from foracli.core.model import ASPECT_KEYS
+
+W = words()
 
 
 @pytest.mark.parametrize(
@@ -33,14 +36,14 @@ def test_unknown_procedure_suggests_close_names(fixture_kb):
     """A typo gets did-you-mean suggestions, never a silent guess."""
     with pytest.raises(NotFoundError) as caught:
         query.resolve_procedure(fixture_kb, "keyhol")
-    assert str(caught.value) == "unknown procedure 'keyhol'; did you mean 'keyhole'?"
+    assert W.error(caught.value) == "unknown procedure 'keyhol'; did you mean 'keyhole'?"
 
 
 def test_unknown_procedure_without_close_match(fixture_kb):
     """Nothing close: the message says so plainly."""
     with pytest.raises(NotFoundError) as caught:
         query.resolve_procedure(fixture_kb, "appendectomy")
-    assert str(caught.value) == "unknown procedure 'appendectomy'"
+    assert W.error(caught.value) == "unknown procedure 'appendectomy'"
 
 
 @pytest.mark.parametrize(
@@ -67,7 +70,7 @@ def test_unknown_section_suggests(fixture_kb):
     """A mistyped section suggests the closest names."""
     with pytest.raises(NotFoundError) as caught:
         query.resolve_section("recovry")
-    assert str(caught.value) == "unknown section 'recovry'; did you mean 'recovery'?"
+    assert W.error(caught.value) == "unknown section 'recovry'; did you mean 'recovery'?"
 
 
 def test_explain_keeps_the_asked_order_and_drops_repeats(fixture_kb):
@@ -89,7 +92,7 @@ def test_explain_section_the_procedure_lacks(fixture_kb):
     """A known section missing from a procedure is a not-found error naming both."""
     with pytest.raises(NotFoundError) as caught:
         query.explain(fixture_kb, "open", ["risks"])
-    assert str(caught.value) == "procedure 'open-op' has no section 'risks'"
+    assert W.error(caught.value) == "procedure 'open-op' has no section 'risks'"
 
 
 def test_compare_has_every_aspect_row_with_gaps_as_none(fixture_kb):

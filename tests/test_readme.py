@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from foracli.cli import app
+from foracli.app.cli import app
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 BLOCK = re.compile(r"```console\n\$ (foracli [^\n]*)\n(.*?)```", re.S)

@@ -15,10 +15,13 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from foracli import query
-from foracli.model import ASPECTS
-from foracli.output import TerminalSettings
-from foracli.render import jsonout, markdown, plain, terminal
+from foracli.app.output import TerminalSettings
+from foracli.content import words
+from foracli.core import query
+from foracli.core.model import ASPECTS
+from foracli.render import Format, jsonout, markdown, page_renderer, plain, terminal
+
+W = words()
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -36,11 +39,10 @@ def check_golden(name: str, actual: str) -> None:
 def render(module, kind, view, **console_args) -> str:
     """Render *view* with *module* into a string."""
     buffer = io.StringIO()
-    if module is terminal:
-        settings = TerminalSettings(**console_args)
-        getattr(module, f"render_{kind}")(view, terminal.make_console(buffer, settings))
-    else:
-        getattr(module, f"render_{kind}")(view, buffer)
+    fmt = {plain: Format.TEXT, markdown: Format.MARKDOWN, jsonout: Format.JSON}.get(
+        module, Format.RICH
+    )
+    page_renderer(fmt, TerminalSettings(**console_args)).render(view, buffer)
     return buffer.getvalue()
 
 
@@ -156,7 +158,7 @@ def test_compare_bars_on_a_shared_scale(comparison):
     assert len(bars) == 5  # skin cut and stay for both, complications for keyhole only
     buffer = io.StringIO()
     console = terminal.make_console(buffer, TerminalSettings(plain_styles=True, width=80))
-    terminal.render_comparison(comparison, console, bars=False)
+    terminal.render_comparison(comparison, console, bars=False, w=W)
     assert "At a glance" not in buffer.getvalue()
     assert "█" not in buffer.getvalue()
 

@@ -13,11 +13,14 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from foracli.checks import content_warnings
-from foracli.cli import app
-from foracli.loader import load_knowledge_base, shipped_data_dir
-from foracli.schema import procedure_schema
+from foracli.app.cli import app
+from foracli.content import words
+from foracli.core.checks import content_warnings
+from foracli.kb.loader import load_knowledge_base, shipped_data_dir
+from foracli.kb.schema import procedure_schema
 from tests.conftest import PROCEDURE
+
+W = words()
 
 OWN_SOURCES = """\
 sources:
@@ -176,7 +179,7 @@ def test_schema_is_valid_and_accepts_every_shipped_procedure(runner):
 
 def test_schema_rejects_typos():
     """The schema catches an unknown key and a wrong unit, as editors should show."""
-    validator = jsonschema.Draft202012Validator(procedure_schema())
+    validator = jsonschema.Draft202012Validator(procedure_schema(W.section_title, W.aspect_label))
     document = yaml.safe_load(
         MINE.replace("summary:", "sumary:").replace("unit: days", "unit: hours")
     )

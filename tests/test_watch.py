@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from foracli import outcache, watch
+from foracli.speed import outcache, watch
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="the watcher uses Linux inotify"

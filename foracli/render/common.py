@@ -1,31 +1,17 @@
-"""Wording shared by every renderer: values, citations, certainty, the footer.
+"""Pieces shared by every renderer: citation numbers, cells, the footer's wording.
 
-Kept free of Rich so the plain, Markdown and JSON paths stay light.
+Kept free of Rich so the plain, Markdown and JSON paths stay light. Every word
+comes from content (`Words`), passed in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from foracli.model import (
-    FINDING_PHRASES,
-    NO_GOOD_DATA,
-    AspectValue,
-    Comparison,
-    Point,
-    Procedure,
-    Source,
-)
-
-DISCLAIMER = (
-    "This is general information, not medical advice. "
-    "Talk to your own surgeon or doctor about your situation."
-)
-EMERGENCY = (
-    "If you suddenly have new weakness, numbness around your bottom or genitals, "
-    "or cannot control your bladder or bowels, get emergency help now."
-)
+from foracli.content import Words
+from foracli.core.model import AspectValue, Comparison, Point, Procedure, Source
+from foracli.core.query import ComparisonView, Explanation
 
 
 @dataclass(frozen=True)
@@ -49,66 +35,28 @@ class Citations:
         return f"[{', '.join(map(str, marks))}]" if marks else ""
 
 
-def certainty_sentence(point: Point | AspectValue | Comparison) -> str:
+def certainty_sentence(point: Point | AspectValue | Comparison, w: Words) -> str:
     """'We are fairly sure.' for a point with a certainty, else ''."""
-    return f"{point.certainty.phrase}." if point.certainty else ""
+    return f"{w.certainty(point.certainty)}." if point.certainty else ""
 
 
-def format_number(value: float) -> str:
-    """1.0 -> '1', 0.8 -> '0.8', 1200 -> '1,200'."""
-    if value == int(value):
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-def format_amount(value: AspectValue, *, with_text: bool = True) -> str:
-    """The value part of a cell: '50 to 116 minutes', 'about 5 in 100', or its text."""
-    if value.low is None:
-        return value.text or NO_GOOD_DATA
-    span = format_number(value.low)
-    if value.high is not None and value.high != value.low:
-        span += f" to {format_number(value.high)}"
-    if value.unit == "in 100":
-        amount = f"about {span} in 100 people"
-    else:
-        amount = f"{span} {_unit_word(value.unit or '', value.high or value.low)}"
-    if value.text and with_text:
-        amount += f" ({value.text})"
-    return amount
-
-
-def _unit_word(unit: str, last: float) -> str:
-    # "1 day", "0 to 1 days": singular only for exactly one.
-    if last == 1 and unit in ("days", "weeks", "minutes"):
-        return unit[:-1]
-    return unit
-
-
-def finding_phrase(comparison: Comparison, subject: Procedure) -> str:
+def finding_phrase(comparison: Comparison, subject: Procedure, w: Words) -> str:
     """Short verdict ('no clear difference', 'lower with Endoscopic ...')."""
-    return FINDING_PHRASES[comparison.finding].format(a=subject.name)
+    return w.finding(comparison.finding, subject.name)
 
 
-def review_line(procedures: Iterable[Procedure]) -> str:
-    """'Last reviewed: ... Next review due: ...' across the shown procedures."""
-    procs = list(procedures)
-    reviewed = min(p.reviewed for p in procs)
-    due = min(p.next_review for p in procs)
-    return f"Last reviewed: {reviewed.isoformat()}. Next review due: {due.isoformat()}."
-
-
-def source_line(source: Source) -> str:
+def source_line(source: Source, w: Words) -> str:
     """Citation plus the kind of study and its evidence level."""
-    line = f"{source.citation()} ({source.evidence_label()})"
+    line = f"{w.citation(source)} ({w.evidence_label(source)})"
     if source.note:
         line += f" {source.note}"
     return line
 
 
-def point_parts(point: Point, citations: Citations) -> tuple[str, str, str, str]:
+def point_parts(point: Point, citations: Citations, w: Words) -> tuple[str, str, str, str]:
     """(label, text, certainty sentence, citation bracket) for a point."""
     label = f"{point.label}: " if point.label else ""
-    return label, point.text, certainty_sentence(point), citations.bracket(point.sources)
+    return label, point.text, certainty_sentence(point, w), citations.bracket(point.sources)
 
 
 def join_nonempty(*parts: str) -> str:
@@ -116,7 +64,25 @@ def join_nonempty(*parts: str) -> str:
     return " ".join(p for p in parts if p)
 
 
-def see_also(variants: Iterable[Procedure]) -> str:
-    """'See also: Name (foracli explain id); ...' for a page's variants, or ''."""
-    items = [f"{v.name} (foracli explain {v.id})" for v in variants]
-    return "See also: " + "; ".join(items) + "." if items else ""
+def page_text(view: Explanation, comparison: ComparisonView | None, w: Words) -> str:
+    """Everything a reader reads on the page, except the bibliography, one line each."""
+    return "\n".join(_page_lines(view, comparison, w))
+
+
+def _page_lines(view: Explanation, comparison: ComparisonView | None, w: Words) -> Iterator[str]:
+    proc = view.procedure
+    yield from (proc.name, proc.summary, w.text("emergency"), w.text("disclaimer"))
+    for section in view.sections:
+        yield w.section_title(section.key, proc.approach)
+        for point in section.points:
+            yield from (point.label or "", point.text)
+    if comparison is None:
+        return
+    yield from (p.name for p in comparison.procedures)
+    for row in comparison.rows:
+        yield w.aspect_label(row.spec.key)
+        for value in row.values:
+            if value is not None:
+                yield from (w.amount(value), value.note or "")
+        for match in row.head_to_head:
+            yield from (finding_phrase(match.finding, match.subject, w), match.finding.text)

@@ -12,8 +12,8 @@ from html import escape
 from typing import TextIO
 from urllib.parse import quote, urlsplit
 
-from foracli.model import (
-    NO_GOOD_DATA,
+from foracli.content import Words, words
+from foracli.core.model import (
     SECTIONS_BY_KEY,
     AspectValue,
     Point,
@@ -22,15 +22,11 @@ from foracli.model import (
     Term,
     end_sentence,
 )
-from foracli.query import ComparisonView, Explanation
+from foracli.core.query import ComparisonView, Handout
 from foracli.render.common import (
-    DISCLAIMER,
-    EMERGENCY,
     Citations,
     certainty_sentence,
     finding_phrase,
-    format_amount,
-    review_line,
     source_line,
 )
 
@@ -104,10 +100,20 @@ footer { margin-top: 2.5rem; padding-top: 0.8rem; border-top: 2px solid #555;
 """
 
 
-def render_handout(
-    view: Explanation, comparison: ComparisonView | None, terms: Sequence[Term], out: TextIO
-) -> None:
+class HtmlHandoutRenderer:
+    """Renders the handout as one self-contained HTML page."""
+
+    def __init__(self, *, locale: str = "en") -> None:
+        self.words = words(locale)
+
+    def render(self, view: Handout, out: TextIO) -> None:
+        """Write *view* to *out*."""
+        render_handout(view, out, self.words)
+
+
+def render_handout(page: Handout, out: TextIO, w: Words) -> None:
     """Write one patient handout page to *out*: sections, comparison, terms, sources."""
+    view, comparison, terms = page.explanation, page.comparison, page.terms
     proc = view.procedure
     shown = list(comparison.procedures) if comparison else [proc]
     sources = _unique([*view.sources, *(comparison.sources if comparison else ())])
@@ -129,7 +135,7 @@ def render_handout(
         '<p class="kicker">Patient information</p>',
         f"<h1>{escape(proc.name)}</h1>",
         f'<p class="summary">{escape(proc.summary)}</p>',
-        f'<p class="emergency"><strong>Get help now:</strong> {escape(EMERGENCY)}</p>',
+        f'<p class="emergency"><strong>Get help now:</strong> {escape(w.text("emergency"))}</p>',
         "</header>",
         "<main>",
     ]
@@ -137,20 +143,20 @@ def render_handout(
         spec = SECTIONS_BY_KEY[section.key]
         tag = "ol" if spec.numbered else "ul"
         parts.append(f'<section id="{section.key}">')
-        parts.append(f"<h2>{escape(spec.title_for(proc.approach))}</h2>")
+        parts.append(f"<h2>{escape(w.section_title(spec.key, proc.approach))}</h2>")
         parts.append(f"<{tag}>")
-        parts += [f"<li>{_point(p, citations)}</li>" for p in section.points]
+        parts += [f"<li>{_point(p, citations, w)}</li>" for p in section.points]
         parts += [f"</{tag}>", "</section>"]
     if comparison:
-        parts += _comparison(comparison, citations)
+        parts += _comparison(comparison, citations, w)
     if terms:
-        parts += _glossary(terms)
-    parts += _sources(sources, citations)
+        parts += _glossary(terms, w)
+    parts += _sources(sources, citations, w)
     parts += [
         "</main>",
         "<footer>",
-        f"<p>{escape(review_line(shown))}</p>",
-        f"<p>{escape(DISCLAIMER)} {escape(EMERGENCY)}</p>",
+        f"<p>{escape(w.review(shown))}</p>",
+        f"<p>{escape(w.text('disclaimer'))} {escape(w.text('emergency'))}</p>",
         "</footer>",
         "</body>",
         "</html>",
@@ -170,8 +176,8 @@ def _marks(ids: Iterable[str], citations: Citations) -> str:
     return f'<span class="cite">[{links}]</span>'
 
 
-def _sure(item: Point | AspectValue) -> str:
-    sentence = certainty_sentence(item)
+def _sure(item: Point | AspectValue, w: Words) -> str:
+    sentence = certainty_sentence(item, w)
     return f'<em class="certainty">{escape(sentence)}</em>' if sentence else ""
 
 
@@ -179,25 +185,25 @@ def _join(*parts: str) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _point(point: Point, citations: Citations) -> str:
+def _point(point: Point, citations: Citations, w: Words) -> str:
     label = f"<strong>{escape(point.label)}:</strong> " if point.label else ""
-    return _join(label + escape(point.text), _sure(point), _marks(point.sources, citations))
+    return _join(label + escape(point.text), _sure(point, w), _marks(point.sources, citations))
 
 
-def _cell(proc: Procedure, value: AspectValue | None, citations: Citations) -> str:
+def _cell(proc: Procedure, value: AspectValue | None, citations: Citations, w: Words) -> str:
     td = f'<td data-label="{escape(proc.name)}">'
     if value is None:
-        return f'{td}<span class="nodata">{NO_GOOD_DATA}</span></td>'
+        return f'{td}<span class="nodata">{w.text("amount.no-good-data")}</span></td>'
     body = _join(
-        escape(end_sentence(format_amount(value))),
+        escape(end_sentence(w.amount(value))),
         escape(value.note or ""),
-        _sure(value),
+        _sure(value, w),
         _marks(value.sources, citations),
     )
     return f"{td}{body}</td>"
 
 
-def _comparison(view: ComparisonView, citations: Citations) -> list[str]:
+def _comparison(view: ComparisonView, citations: Citations, w: Words) -> list[str]:
     names = [escape(p.name) for p in view.procedures]
     parts = [
         '<section id="comparison">',
@@ -212,31 +218,33 @@ def _comparison(view: ComparisonView, citations: Citations) -> list[str]:
     ]
     for row in view.rows:
         cells = "".join(
-            _cell(p, v, citations) for p, v in zip(view.procedures, row.values, strict=True)
+            _cell(p, v, citations, w) for p, v in zip(view.procedures, row.values, strict=True)
         )
-        parts.append(f'<tr><th scope="row">{escape(row.spec.label)}</th>{cells}</tr>')
+        parts.append(f'<tr><th scope="row">{escape(w.aspect_label(row.spec.key))}</th>{cells}</tr>')
     parts += ["</tbody>", "</table>"]
     findings = [(row, match) for row in view.rows for match in row.head_to_head]
     if findings:
-        parts += ["<h3>What studies comparing them found</h3>", "<ul>"]
+        parts += [f"<h3>{escape(w.text('heading.studies-found'))}</h3>", "<ul>"]
         for row, match in findings:
             found = match.finding
-            verdict = end_sentence(finding_phrase(found, match.subject))
-            sure = certainty_sentence(found)
+            verdict = end_sentence(finding_phrase(found, match.subject, w))
+            sure = certainty_sentence(found, w)
             body = _join(
                 escape(verdict),
                 escape(found.text),
                 f'<em class="certainty">{escape(sure)}</em>' if sure else "",
                 _marks(found.sources, citations),
             )
-            parts.append(f"<li><strong>{escape(row.spec.label)}:</strong> {body}</li>")
+            parts.append(
+                f"<li><strong>{escape(w.aspect_label(row.spec.key))}:</strong> {body}</li>"
+            )
         parts.append("</ul>")
     parts.append("</section>")
     return parts
 
 
-def _glossary(terms: Sequence[Term]) -> list[str]:
-    parts = ['<section id="glossary">', "<h2>Words used on this page</h2>", "<dl>"]
+def _glossary(terms: Sequence[Term], w: Words) -> list[str]:
+    parts = ['<section id="glossary">', f"<h2>{escape(w.text('heading.words-used'))}</h2>", "<dl>"]
     for term in terms:
         also = f" (also: {escape(', '.join(term.aliases))})" if term.aliases else ""
         parts.append(f"<dt>{escape(term.term)}{also}</dt>")
@@ -245,13 +253,17 @@ def _glossary(terms: Sequence[Term]) -> list[str]:
     return parts
 
 
-def _sources(sources: Sequence[Source], citations: Citations) -> list[str]:
+def _sources(sources: Sequence[Source], citations: Citations, w: Words) -> list[str]:
     if not sources:
         return []
-    parts = ['<section id="sources" class="sources">', "<h2>Sources</h2>", "<ol>"]
+    parts = [
+        '<section id="sources" class="sources">',
+        f"<h2>{escape(w.text('heading.sources'))}</h2>",
+        "<ol>",
+    ]
     for source in sources:
         number = citations.numbers[source.id]
-        parts.append(f'<li id="source-{number}">{_citation(source)}</li>')
+        parts.append(f'<li id="source-{number}">{_citation(source, w)}</li>')
     parts += ["</ol>", "</section>"]
     return parts
 
@@ -269,10 +281,10 @@ def _links(source: Source) -> list[tuple[str, str]]:
     return links
 
 
-def _citation(source: Source) -> str:
+def _citation(source: Source, w: Words) -> str:
     """`source_line`, escaped, with its DOI, PMID or URL turned into links."""
-    text = source_line(source)
-    end_of_citation = len(source.citation())  # the ids end it; the note may repeat them
+    text = source_line(source, w)
+    end_of_citation = len(w.citation(source))  # the ids end it; the note may repeat them
     spans = []
     for label, href in _links(source):
         start = text.rfind(label, 0, end_of_citation)

@@ -6,18 +6,21 @@ Changes are additive only; bump SCHEMA_VERSION for anything else.
 from __future__ import annotations
 
 import json
-from typing import Any, TextIO
+from collections.abc import Sequence
+from typing import Any, TextIO, assert_never
 
-from foracli.model import AspectValue, Point, Procedure, Source
-from foracli.query import (
+from foracli.content import Words, words
+from foracli.core.errors import Problem
+from foracli.core.model import AspectValue, Point, Procedure, Source
+from foracli.core.query import (
     ComparisonView,
     Explanation,
     GlossaryView,
     ProcedureList,
     SearchResult,
     SourceList,
+    View,
 )
-from foracli.render.common import DISCLAIMER, format_amount
 
 SCHEMA_VERSION = 1
 
@@ -45,11 +48,11 @@ def _point(point: Point) -> dict[str, Any]:
     }
 
 
-def _value(value: AspectValue | None) -> dict[str, Any] | None:
+def _value(value: AspectValue | None, w: Words) -> dict[str, Any] | None:
     if value is None:
         return None
     return {
-        "display": format_amount(value),
+        "display": w.amount(value),
         "low": value.low,
         "high": value.high,
         "unit": value.unit,
@@ -60,7 +63,7 @@ def _value(value: AspectValue | None) -> dict[str, Any] | None:
     }
 
 
-def _source(source: Source) -> dict[str, Any]:
+def _source(source: Source, w: Words) -> dict[str, Any]:
     return {
         "id": source.id,
         "authors": source.authors,
@@ -75,7 +78,7 @@ def _source(source: Source) -> dict[str, Any]:
         "note": source.note,
         "participants": source.participants,
         "result": source.result,
-        "citation": source.citation(),
+        "citation": w.citation(source),
     }
 
 
@@ -93,7 +96,7 @@ def _dump(document: dict[str, Any], out: TextIO) -> None:
     out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 
-def render_explanation(view: Explanation, out: TextIO) -> None:
+def render_explanation(view: Explanation, out: TextIO, w: Words) -> None:
     """Write one procedure page as a JSON document to *out*."""
     _dump(
         {
@@ -103,19 +106,19 @@ def render_explanation(view: Explanation, out: TextIO) -> None:
             "sections": [
                 {
                     "key": section.key,
-                    "title": section.spec.title_for(view.procedure.approach),
+                    "title": w.section_title(section.key, view.procedure.approach),
                     "points": [_point(p) for p in section.points],
                 }
                 for section in view.sections
             ],
-            "sources": [_source(s) for s in view.sources],
-            "disclaimer": DISCLAIMER,
+            "sources": [_source(s, w) for s in view.sources],
+            "disclaimer": w.text("disclaimer"),
         },
         out,
     )
 
 
-def render_comparison(view: ComparisonView, out: TextIO) -> None:
+def render_comparison(view: ComparisonView, out: TextIO, w: Words) -> None:
     """Write a comparison as a JSON document to *out*."""
     _dump(
         {
@@ -125,10 +128,10 @@ def render_comparison(view: ComparisonView, out: TextIO) -> None:
             "rows": [
                 {
                     "aspect": row.spec.key,
-                    "label": row.spec.label,
+                    "label": w.aspect_label(row.spec.key),
                     "unit": row.spec.unit,
                     "values": {
-                        p.id: _value(v) for p, v in zip(view.procedures, row.values, strict=True)
+                        p.id: _value(v, w) for p, v in zip(view.procedures, row.values, strict=True)
                     },
                     "head_to_head": [
                         {
@@ -147,27 +150,27 @@ def render_comparison(view: ComparisonView, out: TextIO) -> None:
                 }
                 for row in view.rows
             ],
-            "sources": [_source(s) for s in view.sources],
-            "disclaimer": DISCLAIMER,
+            "sources": [_source(s, w) for s in view.sources],
+            "disclaimer": w.text("disclaimer"),
         },
         out,
     )
 
 
-def render_sources(view: SourceList, out: TextIO) -> None:
+def render_sources(view: SourceList, out: TextIO, w: Words) -> None:
     """Write a bibliography as a JSON document to *out*."""
     _dump(
         {
             "schema_version": SCHEMA_VERSION,
             "kind": "sources",
             "procedure": view.procedure.id if view.procedure else None,
-            "sources": [_source(s) for s in view.sources],
+            "sources": [_source(s, w) for s in view.sources],
         },
         out,
     )
 
 
-def render_procedures(view: ProcedureList, out: TextIO) -> None:
+def render_procedures(view: ProcedureList, out: TextIO, w: Words) -> None:
     """Write the list of procedures as a JSON document."""
     _dump(
         {
@@ -179,7 +182,7 @@ def render_procedures(view: ProcedureList, out: TextIO) -> None:
     )
 
 
-def render_search(view: SearchResult, out: TextIO) -> None:
+def render_search(view: SearchResult, out: TextIO, w: Words) -> None:
     """Write search hits, best first, as a JSON document."""
     _dump(
         {
@@ -201,7 +204,7 @@ def render_search(view: SearchResult, out: TextIO) -> None:
     )
 
 
-def render_glossary(view: GlossaryView, out: TextIO) -> None:
+def render_glossary(view: GlossaryView, out: TextIO, w: Words) -> None:
     """Write glossary terms, with where each is used, as a JSON document."""
     _dump(
         {
@@ -224,3 +227,54 @@ def render_glossary(view: GlossaryView, out: TextIO) -> None:
         },
         out,
     )
+
+
+def validation_document(problems: Sequence[Problem], *, ok: bool) -> str:
+    """The problems as a JSON document (schema_version 1)."""
+    return (
+        json.dumps(
+            {
+                "schema_version": 1,
+                "kind": "validation",
+                "ok": ok,
+                "problems": [
+                    {
+                        "path": p.path,
+                        "line": p.line,
+                        "column": p.column,
+                        "severity": p.severity,
+                        "message": p.message,
+                    }
+                    for p in problems
+                ],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+
+
+class JsonRenderer:
+    """Renders every view (the type checker proves none is missed)."""
+
+    def __init__(self, *, locale: str = "en") -> None:
+        self.locale = locale
+        self.words = words(locale)
+
+    def render(self, view: View, out: TextIO) -> None:
+        """Write *view* to *out*."""
+        match view:
+            case Explanation():
+                render_explanation(view, out, self.words)
+            case ComparisonView():
+                render_comparison(view, out, self.words)
+            case ProcedureList():
+                render_procedures(view, out, self.words)
+            case SearchResult():
+                render_search(view, out, self.words)
+            case GlossaryView():
+                render_glossary(view, out, self.words)
+            case SourceList():
+                render_sources(view, out, self.words)
+            case _:
+                assert_never(view)

@@ -2,32 +2,30 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable
-from typing import TextIO
+from typing import TextIO, assert_never
 
-from foracli.model import NO_GOOD_DATA, SECTIONS_BY_KEY, Procedure, Source, end_sentence
-from foracli.query import (
+from foracli.content import Words, words
+from foracli.core.model import SECTIONS_BY_KEY, Procedure, Source, end_sentence
+from foracli.core.query import (
     ComparisonView,
     Explanation,
     GlossaryView,
+    Handout,
     ProcedureList,
     SearchResult,
     SourceList,
+    View,
 )
 from foracli.render.common import (
-    DISCLAIMER,
-    EMERGENCY,
     Citations,
     certainty_sentence,
     finding_phrase,
-    format_amount,
     join_nonempty,
-    review_line,
-    see_also,
     source_line,
 )
-from foracli.search import section_label
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
 _BLOCK_START = re.compile(
@@ -45,30 +43,30 @@ def _notes(ids: Iterable[str], citations: Citations) -> str:
     return "".join(f"[^{n}]" for n in citations.marks(ids))
 
 
-def render_explanation(view: Explanation, out: TextIO) -> None:
+def render_explanation(view: Explanation, out: TextIO, w: Words) -> None:
     """Write one procedure page as Markdown to *out*."""
     citations = Citations.of(view.sources)
     proc = view.procedure
     lines = [f"# {escape(proc.name)}", "", escape(proc.summary)]
     if view.variants:
-        lines += ["", escape(see_also(view.variants))]
+        lines += ["", escape(w.see_also(view.variants))]
     for section in view.sections:
         spec = SECTIONS_BY_KEY[section.key]
-        lines += ["", f"## {escape(spec.title_for(proc.approach))}", ""]
+        lines += ["", f"## {escape(w.section_title(spec.key, proc.approach))}", ""]
         for n, point in enumerate(section.points, start=1):
             bullet = f"{n}." if spec.numbered else "-"
             label = f"**{escape(point.label)}:** " if point.label else ""
             body = join_nonempty(
                 label + escape(point.text),
-                f"*{certainty_sentence(point)}*" if point.certainty else "",
+                f"*{certainty_sentence(point, w)}*" if point.certainty else "",
                 _notes(point.sources, citations),
             )
             lines.append(f"{bullet} {body}")
-    lines += _footer(view.sources, citations, [proc])
+    lines += _footer(view.sources, citations, [proc], w)
     out.write("\n".join(lines) + "\n")
 
 
-def render_comparison(view: ComparisonView, out: TextIO) -> None:
+def render_comparison(view: ComparisonView, out: TextIO, w: Words) -> None:
     """Write a comparison as Markdown: a pipe table, then head-to-head findings."""
     citations = Citations.of(view.sources)
     names = [escape(p.name) for p in view.procedures]
@@ -79,28 +77,28 @@ def render_comparison(view: ComparisonView, out: TextIO) -> None:
         cells = []
         for value in row.values:
             if value is None:
-                cells.append(NO_GOOD_DATA)
+                cells.append(w.text("amount.no-good-data"))
                 continue
             cells.append(
                 join_nonempty(
-                    escape(end_sentence(format_amount(value))),
+                    escape(end_sentence(w.amount(value))),
                     escape(value.note or ""),
                     _notes(value.sources, citations),
                 )
             )
-        lines.append(f"| {escape(row.spec.label)} | " + " | ".join(cells) + " |")
+        lines.append(f"| {escape(w.aspect_label(row.spec.key))} | " + " | ".join(cells) + " |")
     findings = [(row, match) for row in view.rows for match in row.head_to_head]
     if findings:
-        lines += ["", "## What studies comparing them found", ""]
+        lines += ["", "## " + w.text("heading.studies-found"), ""]
         for row, match in findings:
             found = match.finding
-            verdict = escape(finding_phrase(found, match.subject))
+            verdict = escape(finding_phrase(found, match.subject, w))
             lines.append(
-                f"- **{escape(row.spec.label)}:** "
+                f"- **{escape(w.aspect_label(row.spec.key))}:** "
                 + join_nonempty(
                     end_sentence(verdict),
                     escape(found.text),
-                    f"*{certainty_sentence(found)}*" if found.certainty else "",
+                    f"*{certainty_sentence(found, w)}*" if found.certainty else "",
                     _notes(found.sources, citations),
                 )
             )
@@ -109,52 +107,131 @@ def render_comparison(view: ComparisonView, out: TextIO) -> None:
         for row in view.rows:
             for source in view.row_sources(row):
                 lines.append(
-                    f"- **{escape(row.spec.label)}:** {escape(source.evidence_summary())}"
+                    f"- **{escape(w.aspect_label(row.spec.key))}:** "
+                    + escape(w.evidence_summary(source))
                     + _notes([source.id], citations)
                 )
-    lines += _footer(view.sources, citations, view.procedures)
+    lines += _footer(view.sources, citations, view.procedures, w)
     out.write("\n".join(lines) + "\n")
 
 
-def render_sources(view: SourceList, out: TextIO) -> None:
+def render_sources(view: SourceList, out: TextIO, w: Words) -> None:
     """A numbered Markdown list of the sources."""
-    title = f"Sources: {view.procedure.name}" if view.procedure else "Sources"
+    title = (
+        w.text("heading.sources-for", name=view.procedure.name)
+        if view.procedure
+        else w.text("heading.sources")
+    )
     lines = [f"# {escape(title)}", ""]
-    lines += [f"{n}. {escape(source_line(s))}" for n, s in enumerate(view.sources, start=1)]
+    lines += [f"{n}. {escape(source_line(s, w))}" for n, s in enumerate(view.sources, start=1)]
     out.write("\n".join(lines) + "\n")
 
 
 def _footer(
-    sources: Iterable[Source], citations: Citations, procs: Iterable[Procedure]
+    sources: Iterable[Source], citations: Citations, procs: Iterable[Procedure], w: Words
 ) -> list[str]:
-    lines = ["", "## Sources"]
+    lines = ["", "## " + w.text("heading.sources")]
     for source in sources:
-        lines += ["", f"[^{citations.numbers[source.id]}]: {escape(source_line(source))}"]
-    lines += ["", "---", "", escape(review_line(procs)), "", f"*{DISCLAIMER} {EMERGENCY}*"]
+        lines += ["", f"[^{citations.numbers[source.id]}]: {escape(source_line(source, w))}"]
+    lines += [
+        "",
+        "---",
+        "",
+        escape(w.review(procs)),
+        "",
+        f"*{w.text('disclaimer')} {w.text('emergency')}*",
+    ]
     return lines
 
 
-def render_procedures(view: ProcedureList, out: TextIO) -> None:
+def render_procedures(view: ProcedureList, out: TextIO, w: Words) -> None:
     """A Markdown list of procedures with their summaries."""
     lines = ["# Procedures", ""]
     lines += [f"- **{escape(p.name)}** (`{p.id}`): {escape(p.summary)}" for p in view.procedures]
     out.write("\n".join(lines) + "\n")
 
 
-def render_search(view: SearchResult, out: TextIO) -> None:
+def render_search(view: SearchResult, out: TextIO, w: Words) -> None:
     """A Markdown list of search hits."""
-    lines = [f"# Search: {escape(view.query)}", ""]
+    lines = ["# " + w.text("heading.search", query=escape(view.query)), ""]
     lines += [
-        f"- **{escape(h.document.procedure)}**, {escape(section_label(h.document.section))}: "
+        f"- **{escape(h.document.procedure)}**, {escape(w.place(h.document.section))}: "
         f"{escape(h.document.text)}"
         for h in view.hits
     ]
     out.write("\n".join(lines) + "\n")
 
 
-def render_glossary(view: GlossaryView, out: TextIO) -> None:
+def render_glossary(view: GlossaryView, out: TextIO, w: Words) -> None:
     """A Markdown definition list (bold term, then its meaning)."""
     lines = ["# Glossary", ""]
     for term in view.terms:
         lines.append(f"- **{escape(term.term)}**: {escape(term.definition)}")
     out.write("\n".join(lines) + "\n")
+
+
+class MarkdownRenderer:
+    """Renders every view (the type checker proves none is missed)."""
+
+    def __init__(self, *, locale: str = "en") -> None:
+        self.locale = locale
+        self.words = words(locale)
+
+    def render(self, view: View, out: TextIO) -> None:
+        """Write *view* to *out*."""
+        match view:
+            case Explanation():
+                render_explanation(view, out, self.words)
+            case ComparisonView():
+                render_comparison(view, out, self.words)
+            case ProcedureList():
+                render_procedures(view, out, self.words)
+            case SearchResult():
+                render_search(view, out, self.words)
+            case GlossaryView():
+                render_glossary(view, out, self.words)
+            case SourceList():
+                render_sources(view, out, self.words)
+            case _:
+                assert_never(view)
+
+
+_HEADING = re.compile(r"^(#{1,5}) ", re.MULTILINE)
+_NOTE = re.compile(r"\[\^(\d+)\]")
+
+
+def _nest(text: str) -> str:
+    """A second page, made part of the first: headings one level down, own footnote labels.
+
+    Escaped knowledge-base text can hold neither a line-start '#' nor '[^1]', so
+    only the renderer's own headings and footnotes match.
+    """
+    text = _HEADING.sub(r"#\1 ", text)
+    return _NOTE.sub(r"[^c\1]", text)
+
+
+def render_handout(page: Handout, out: TextIO, w: Words) -> None:
+    """The Markdown handout: the explanation, the comparison, then the terms used."""
+    view, comparison, terms = page.explanation, page.comparison, page.terms
+    render_explanation(view, out, w)
+    if comparison is not None:
+        part = io.StringIO()
+        render_comparison(comparison, part, w)
+        out.write("\n" + _nest(part.getvalue()))
+    if terms:
+        out.write(f"\n## {w.text('heading.words-used')}\n\n")
+        for term in terms:
+            also = f" (also: {escape(', '.join(term.aliases))})" if term.aliases else ""
+            name = escape(term.term)
+            out.write(f"- **{name}**{also}: {escape(term.definition)}\n")
+
+
+class MarkdownHandoutRenderer:
+    """Renders the handout as one Markdown document."""
+
+    def __init__(self, *, locale: str = "en") -> None:
+        self.words = words(locale)
+
+    def render(self, view: Handout, out: TextIO) -> None:
+        """Write *view* to *out*."""
+        render_handout(view, out, self.words)

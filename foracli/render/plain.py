@@ -7,122 +7,146 @@ stable lines.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TextIO
+from typing import TextIO, assert_never
 
-from foracli.model import NO_GOOD_DATA, SECTIONS_BY_KEY, Procedure, Source, end_sentence
-from foracli.query import (
+from foracli.content import Words, words
+from foracli.core.model import SECTIONS_BY_KEY, Procedure, Source, end_sentence
+from foracli.core.query import (
     ComparisonView,
     Explanation,
     GlossaryView,
     ProcedureList,
     SearchResult,
     SourceList,
+    View,
 )
 from foracli.render.common import (
-    DISCLAIMER,
-    EMERGENCY,
     Citations,
     certainty_sentence,
     finding_phrase,
-    format_amount,
     join_nonempty,
     point_parts,
-    review_line,
-    see_also,
     source_line,
 )
-from foracli.search import section_label
 
 
-def render_explanation(view: Explanation, out: TextIO) -> None:
+def render_explanation(view: Explanation, out: TextIO, w: Words) -> None:
     """Write one procedure page as plain text to *out*."""
     citations = Citations.of(view.sources)
     lines = [view.procedure.name, view.procedure.summary]
     if view.variants:
-        lines.append(see_also(view.variants))
+        lines.append(w.see_also(view.variants))
     for section in view.sections:
         spec = SECTIONS_BY_KEY[section.key]
-        lines += ["", spec.title_for(view.procedure.approach)]
+        lines += ["", w.section_title(spec.key, view.procedure.approach)]
         for n, point in enumerate(section.points, start=1):
             bullet = f"{n}. " if spec.numbered else "- "
-            label, text, sure, refs = point_parts(point, citations)
+            label, text, sure, refs = point_parts(point, citations, w)
             lines.append(bullet + join_nonempty(label + text, sure, refs))
-    lines += _footer(view.sources, citations, [view.procedure])
+    lines += _footer(view.sources, citations, [view.procedure], w)
     out.write("\n".join(lines) + "\n")
 
 
-def render_comparison(view: ComparisonView, out: TextIO) -> None:
+def render_comparison(view: ComparisonView, out: TextIO, w: Words) -> None:
     """Write a comparison as plain text: one block per aspect, one line per procedure."""
     citations = Citations.of(view.sources)
-    lines = [" vs ".join(p.name for p in view.procedures)]
+    lines = [w.text("versus").join(p.name for p in view.procedures)]
     for row in view.rows:
-        lines += ["", row.spec.label]
+        lines += ["", w.aspect_label(row.spec.key)]
         for proc, value in zip(view.procedures, row.values, strict=True):
             if value is None:
-                lines.append(f"- {proc.name}: {NO_GOOD_DATA}.")
+                lines.append(f"- {proc.name}: {w.text('amount.no-good-data')}.")
                 continue
             cell = join_nonempty(
-                end_sentence(format_amount(value)),
+                end_sentence(w.amount(value)),
                 value.note or "",
-                certainty_sentence(value),
+                certainty_sentence(value, w),
                 citations.bracket(value.sources),
             )
             lines.append(f"- {proc.name}: {cell}")
         for match in row.head_to_head:
             found = match.finding
-            verdict = finding_phrase(found, match.subject)
+            verdict = finding_phrase(found, match.subject, w)
             lines.append(
-                "- Head-to-head: "
+                f"- {w.text('label.head-to-head')}: "
                 + join_nonempty(
                     end_sentence(verdict),
                     found.text,
-                    certainty_sentence(found),
+                    certainty_sentence(found, w),
                     citations.bracket(found.sources),
                 )
             )
     if view.evidence:
-        lines += ["", "Evidence behind each row"]
+        lines += ["", w.text("heading.evidence")]
         for row in view.rows:
             for source in view.row_sources(row):
                 number = citations.numbers[source.id]
-                lines.append(f"- {row.spec.label}: [{number}] {source.evidence_summary()}")
-    lines += _footer(view.sources, citations, view.procedures)
+                lines.append(
+                    f"- {w.aspect_label(row.spec.key)}: [{number}] {w.evidence_summary(source)}"
+                )
+    lines += _footer(view.sources, citations, view.procedures, w)
     out.write("\n".join(lines) + "\n")
 
 
-def render_sources(view: SourceList, out: TextIO) -> None:
+def render_sources(view: SourceList, out: TextIO, w: Words) -> None:
     """One source per line: id, a tab, then the citation and its kind of evidence."""
-    out.writelines(f"{s.id}\t{source_line(s)}\n" for s in view.sources)
+    out.writelines(f"{s.id}\t{source_line(s, w)}\n" for s in view.sources)
 
 
 def _footer(
-    sources: Iterable[Source], citations: Citations, procs: Iterable[Procedure]
+    sources: Iterable[Source], citations: Citations, procs: Iterable[Procedure], w: Words
 ) -> list[str]:
-    lines = ["", "Sources"]
-    lines += [f"[{citations.numbers[s.id]}] {source_line(s)}" for s in sources]
-    lines += ["", review_line(procs), DISCLAIMER, EMERGENCY]
+    lines = ["", w.text("heading.sources")]
+    lines += [f"[{citations.numbers[s.id]}] {source_line(s, w)}" for s in sources]
+    lines += ["", w.review(procs), w.text("disclaimer"), w.text("emergency")]
     return lines
 
 
-def render_procedures(view: ProcedureList, out: TextIO) -> None:
+def render_procedures(view: ProcedureList, out: TextIO, w: Words) -> None:
     """One `id<TAB>name<TAB>summary` line per procedure, nothing else."""
     out.writelines(f"{p.id}\t{p.name}\t{p.summary}\n" for p in view.procedures)
 
 
-def render_search(view: SearchResult, out: TextIO) -> None:
+def render_search(view: SearchResult, out: TextIO, w: Words) -> None:
     """One `id<TAB>section<TAB>sentence` line per hit, best first."""
     out.writelines(
         f"{h.document.procedure}\t{h.document.section}\t{h.document.text}\n" for h in view.hits
     )
 
 
-def render_glossary(view: GlossaryView, out: TextIO) -> None:
+def render_glossary(view: GlossaryView, out: TextIO, w: Words) -> None:
     """`term<TAB>definition` lines; for one term, also where it is used."""
     for term in view.terms:
         out.write(f"{term.term}\t{term.definition}\n")
     if view.single:
         (term,) = view.terms
         if term.aliases:
-            out.write(f"Also called: {', '.join(term.aliases)}\n")
+            out.write(f"{w.text('label.also-called')}: {', '.join(term.aliases)}\n")
         for pid, section in view.used_in[term.key]:
-            out.write(f"Used in: {pid}\t{section_label(section)}\n")
+            out.write(f"{w.text('label.used-in')}: {pid}\t{w.place(section)}\n")
+
+
+class PlainRenderer:
+    """Renders every view (the type checker proves none is missed)."""
+
+    def __init__(self, *, locale: str = "en") -> None:
+        self.locale = locale
+        self.words = words(locale)
+
+    def render(self, view: View, out: TextIO) -> None:
+        """Write *view* to *out*."""
+        match view:
+            case Explanation():
+                render_explanation(view, out, self.words)
+            case ComparisonView():
+                render_comparison(view, out, self.words)
+            case ProcedureList():
+                render_procedures(view, out, self.words)
+            case SearchResult():
+                render_search(view, out, self.words)
+            case GlossaryView():
+                render_glossary(view, out, self.words)
+            case SourceList():
+                render_sources(view, out, self.words)
+            case _:
+                assert_never(view)

@@ -7,7 +7,7 @@ markup string, so `[bold]` or `:pill:` in the data print literally.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TextIO
+from typing import TextIO, assert_never
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -15,36 +15,31 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from foracli.model import (
-    NO_GOOD_DATA,
+from foracli.content import Words, format_number, words
+from foracli.core.model import (
     SECTIONS_BY_KEY,
     Procedure,
     Section,
     Source,
     end_sentence,
 )
-from foracli.output import TerminalSettings
-from foracli.query import (
+from foracli.core.query import (
     ComparisonView,
     Explanation,
     GlossaryView,
     ProcedureList,
     SearchResult,
     SourceList,
+    View,
 )
+from foracli.core.search import highlight_spans
+from foracli.render import TerminalSettings
 from foracli.render.common import (
-    DISCLAIMER,
-    EMERGENCY,
     Citations,
     certainty_sentence,
     finding_phrase,
-    format_amount,
-    format_number,
-    review_line,
-    see_also,
     source_line,
 )
-from foracli.search import highlight_spans, section_label
 
 SECTION_STYLES = {
     "benefits": "green",
@@ -109,7 +104,7 @@ def _point_text(label: str | None, text: str, sure: str, refs: str) -> Text:
     return out
 
 
-def render_explanation(view: Explanation, console: Console) -> None:
+def render_explanation(view: Explanation, console: Console, w: Words) -> None:
     """Print one procedure page as a header and one panel per section."""
     citations = Citations.of(view.sources)
     proc = view.procedure
@@ -118,7 +113,7 @@ def render_explanation(view: Explanation, console: Console) -> None:
             Group(
                 Text(proc.name, style="bold cyan"),
                 Text(proc.summary),
-                *([Text(see_also(view.variants), style="dim")] if view.variants else []),
+                *([Text(w.see_also(view.variants), style="dim")] if view.variants else []),
             ),
             box=box.HEAVY,
             border_style="cyan",
@@ -130,8 +125,10 @@ def render_explanation(view: Explanation, console: Console) -> None:
         if section.key == "recovery" and any(p.label for p in section.points):
             parts.append(
                 Panel(
-                    _timeline(section, citations),
-                    title=Text(f" {spec.title_for(proc.approach)} ", style=f"bold {style}"),
+                    _timeline(section, citations, w),
+                    title=Text(
+                        f" {w.section_title(spec.key, proc.approach)} ", style=f"bold {style}"
+                    ),
                     title_align="left",
                     border_style=style,
                     box=box.ROUNDED,
@@ -144,7 +141,7 @@ def render_explanation(view: Explanation, console: Console) -> None:
                 _point_text(
                     point.label,
                     point.text,
-                    certainty_sentence(point),
+                    certainty_sentence(point, w),
                     _refs(point.sources, citations),
                 ),
             )
@@ -153,17 +150,17 @@ def render_explanation(view: Explanation, console: Console) -> None:
         parts.append(
             Panel(
                 _bullets(rows),
-                title=Text(f" {spec.title_for(proc.approach)} ", style=f"bold {style}"),
+                title=Text(f" {w.section_title(spec.key, proc.approach)} ", style=f"bold {style}"),
                 title_align="left",
                 border_style=style,
                 box=box.ROUNDED,
             )
         )
-    parts += _footer(view.sources, citations, [proc])
+    parts += _footer(view.sources, citations, [proc], w)
     _print(console, parts)
 
 
-def _timeline(section: Section, citations: Citations) -> Table:
+def _timeline(section: Section, citations: Citations, w: Words) -> Table:
     """Recovery as a timeline: one stop per time label, its points beside it."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(justify="right", style="bold", no_wrap=True)
@@ -175,7 +172,7 @@ def _timeline(section: Section, citations: Citations) -> Table:
         first = label != previous
         previous = label
         text = _point_text(
-            None, point.text, certainty_sentence(point), _refs(point.sources, citations)
+            None, point.text, certainty_sentence(point, w), _refs(point.sources, citations)
         )
         if first and grid.row_count:
             grid.add_row("", "│", "")
@@ -183,7 +180,7 @@ def _timeline(section: Section, citations: Citations) -> Table:
     return grid
 
 
-def _bars(view: ComparisonView, width: int) -> Table | None:
+def _bars(view: ComparisonView, width: int, w: Words) -> Table | None:
     """Numeric rows as horizontal bars on a scale shared by the procedures in each row."""
     rows = [r for r in view.rows if r.spec.unit and any(v and v.low is not None for v in r.values)]
     if not rows:
@@ -197,7 +194,10 @@ def _bars(view: ComparisonView, width: int) -> Table | None:
     colours = ["cyan", "magenta", "green", "yellow", "blue", "red"]
     for row in rows:
         top = max((v.high if v.high is not None else v.low) or 0 for v in row.values if v) or 1
-        scale = Text(f"{row.spec.label} ({row.spec.unit}), 0 to {format_number(top)}", "bold")
+        label = w.aspect_label(row.spec.key)
+        scale = Text(
+            w.text("scale", label=label, unit=row.spec.unit, top=format_number(top)), "bold"
+        )
         if grid.row_count:
             grid.add_row("", "", "")
         grid.add_row(Text(""), scale, Text(""))
@@ -205,7 +205,7 @@ def _bars(view: ComparisonView, width: int) -> Table | None:
             bar = Text()
             if value is None or value.low is None:
                 bar.append("·" * bar_width, style="dim")
-                amount = Text(NO_GOOD_DATA, style="dim italic")
+                amount = Text(w.text("amount.no-good-data"), style="dim italic")
             else:
                 high = value.high if value.high is not None else value.low
                 start = min(round(value.low / top * bar_width), bar_width - 1)
@@ -213,16 +213,18 @@ def _bars(view: ComparisonView, width: int) -> Table | None:
                 bar.append("─" * start, style="dim")
                 bar.append("█" * (end - start), style=colours[n % len(colours)])
                 bar.append("─" * (bar_width - end), style="dim")
-                amount = Text(format_amount(value, with_text=False))
+                amount = Text(w.amount(value, with_text=False))
             grid.add_row(Text(proc.name), bar, amount)
     return grid
 
 
-def render_comparison(view: ComparisonView, console: Console, *, bars: bool = True) -> None:
+def render_comparison(
+    view: ComparisonView, console: Console, *, bars: bool = True, w: Words
+) -> None:
     """Print a comparison as a table, bars for the numbers, then head-to-head findings."""
     citations = Citations.of(view.sources)
     table = Table(
-        title=Text(" vs ".join(p.name for p in view.procedures), style="bold cyan"),
+        title=Text(w.text("versus").join(p.name for p in view.procedures), style="bold cyan"),
         box=box.ROUNDED,
         show_lines=True,
         header_style="bold",
@@ -232,31 +234,31 @@ def render_comparison(view: ComparisonView, console: Console, *, bars: bool = Tr
     for proc in view.procedures:
         table.add_column(Text(proc.name), overflow="fold", ratio=3)
     for row in view.rows:
-        label = Text(row.spec.label, style="bold")
+        label = Text(w.aspect_label(row.spec.key), style="bold")
         for match in row.head_to_head:
-            verdict = finding_phrase(match.finding, match.subject)
-            label.append(f"\nHead-to-head: {verdict}", style="italic yellow")
+            verdict = finding_phrase(match.finding, match.subject, w)
+            label.append(f"\n{w.text('label.head-to-head')}: {verdict}", style="italic yellow")
         cells: list[RenderableType] = [label]
         for value in row.values:
             if value is None:
-                cells.append(Text(NO_GOOD_DATA, style="dim italic"))
+                cells.append(Text(w.text("amount.no-good-data"), style="dim italic"))
                 continue
-            cell = Text(format_amount(value), style="bold")
+            cell = Text(w.amount(value), style="bold")
             if value.note:
                 cell.append(f"\n{value.note}")
-            sure = certainty_sentence(value)
+            sure = certainty_sentence(value, w)
             if sure:
                 cell.append(f" {sure}", style="italic")
             cell.append(f" {_refs(value.sources, citations)}", style="dim")
             cells.append(cell)
         table.add_row(*cells)
     parts: list[RenderableType] = [table]
-    chart = _bars(view, console.width - 4) if bars else None
+    chart = _bars(view, console.width - 4, w) if bars else None
     if chart is not None:
         parts.append(
             Panel(
                 chart,
-                title=Text(" At a glance ", style="bold cyan"),
+                title=Text(f" {w.text('heading.at-a-glance')} ", style="bold cyan"),
                 title_align="left",
                 border_style="cyan",
                 box=box.ROUNDED,
@@ -267,10 +269,10 @@ def render_comparison(view: ComparisonView, console: Console, *, bars: bool = Tr
         rows = []
         for row, match in findings:
             found = match.finding
-            text = Text(f"{row.spec.label}: ", style="bold")
-            text.append(end_sentence(finding_phrase(found, match.subject)) + " ", style="yellow")
+            text = Text(f"{w.aspect_label(row.spec.key)}: ", style="bold")
+            text.append(end_sentence(finding_phrase(found, match.subject, w)) + " ", style="yellow")
             text.append(found.text)
-            sure = certainty_sentence(found)
+            sure = certainty_sentence(found, w)
             if sure:
                 text.append(f" {sure}", style="italic")
             text.append(f" {_refs(found.sources, citations)}", style="dim")
@@ -278,44 +280,48 @@ def render_comparison(view: ComparisonView, console: Console, *, bars: bool = Tr
         parts.append(
             Panel(
                 _bullets(rows),
-                title=Text(" What studies comparing them found ", style="bold yellow"),
+                title=Text(f" {w.text('heading.studies-found')} ", style="bold yellow"),
                 title_align="left",
                 border_style="yellow",
                 box=box.ROUNDED,
             )
         )
     if view.evidence:
-        parts.append(_evidence_table(view, citations))
-    parts += _footer(view.sources, citations, view.procedures)
+        parts.append(_evidence_table(view, citations, w))
+    parts += _footer(view.sources, citations, view.procedures, w)
     _print(console, parts)
 
 
-def _evidence_table(view: ComparisonView, citations: Citations) -> Table:
+def _evidence_table(view: ComparisonView, citations: Citations, w: Words) -> Table:
     table = Table(
-        title=Text("Evidence behind each row", style="bold"),
+        title=Text(w.text("heading.evidence"), style="bold"),
         box=box.ROUNDED,
         expand=True,
         show_lines=True,
     )
-    table.add_column("Row", style="bold", overflow="fold", ratio=1)
-    table.add_column("Study", overflow="fold", ratio=4)
+    table.add_column(w.text("column.row"), style="bold", overflow="fold", ratio=1)
+    table.add_column(w.text("column.study"), overflow="fold", ratio=4)
     for row in view.rows:
         for source in view.row_sources(row):
             study = Text(f"[{citations.numbers[source.id]}] ", style="dim")
-            study.append(source.evidence_summary())
-            table.add_row(Text(row.spec.label), study)
+            study.append(w.evidence_summary(source))
+            table.add_row(Text(w.aspect_label(row.spec.key)), study)
     return table
 
 
-def render_sources(view: SourceList, console: Console) -> None:
+def render_sources(view: SourceList, console: Console, w: Words) -> None:
     """Print a bibliography as a table: number, citation, kind of evidence."""
-    title = f"Sources: {view.procedure.name}" if view.procedure else "Sources"
+    title = (
+        w.text("heading.sources-for", name=view.procedure.name)
+        if view.procedure
+        else w.text("heading.sources")
+    )
     table = Table(title=Text(title, style="bold cyan"), box=box.ROUNDED, expand=True)
     table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("Source", overflow="fold", ratio=3)
-    table.add_column("Evidence", overflow="fold", ratio=1)
+    table.add_column(w.text("column.source"), overflow="fold", ratio=3)
+    table.add_column(w.text("column.evidence"), overflow="fold", ratio=1)
     for n, source in enumerate(view.sources, start=1):
-        table.add_row(str(n), Text(source.citation()), Text(source.evidence_label()))
+        table.add_row(str(n), Text(w.citation(source)), Text(w.evidence_label(source)))
     console.print(table)
 
 
@@ -326,63 +332,67 @@ def _print(console: Console, parts: Sequence[RenderableType]) -> None:
 
 
 def _footer(
-    sources: Sequence[Source], citations: Citations, procs: Iterable[Procedure]
+    sources: Sequence[Source], citations: Citations, procs: Iterable[Procedure], w: Words
 ) -> list[RenderableType]:
-    rows = [(f"[{citations.numbers[s.id]}]", Text(source_line(s))) for s in sources]
+    rows = [(f"[{citations.numbers[s.id]}]", Text(source_line(s, w))) for s in sources]
     parts: list[RenderableType] = []
     if rows:
         parts.append(
             Panel(
                 _bullets(rows),
-                title=Text(" Sources ", style="bold"),
+                title=Text(f" {w.text('heading.sources')} ", style="bold"),
                 title_align="left",
                 border_style="dim",
                 box=box.ROUNDED,
                 style="dim",
             )
         )
-    parts.append(Text(review_line(procs), style="dim"))
-    parts.append(Text(f"{DISCLAIMER} {EMERGENCY}", style="bold yellow"))
+    parts.append(Text(w.review(procs), style="dim"))
+    parts.append(Text(f"{w.text('disclaimer')} {w.text('emergency')}", style="bold yellow"))
     return parts
 
 
-def render_procedures(view: ProcedureList, console: Console) -> None:
+def render_procedures(view: ProcedureList, console: Console, w: Words) -> None:
     """Print the procedures as a table."""
-    table = Table(title=Text("Procedures", style="bold cyan"), box=box.ROUNDED, expand=True)
-    table.add_column("Name", style="bold", overflow="fold", ratio=2)
-    table.add_column("Id", style="cyan", overflow="fold", ratio=2)
-    table.add_column("What it is", overflow="fold", ratio=5)
+    table = Table(
+        title=Text(w.text("heading.procedures"), style="bold cyan"), box=box.ROUNDED, expand=True
+    )
+    table.add_column(w.text("column.name"), style="bold", overflow="fold", ratio=2)
+    table.add_column(w.text("column.id"), style="cyan", overflow="fold", ratio=2)
+    table.add_column(w.text("column.what-it-is"), overflow="fold", ratio=5)
     for proc in view.procedures:
         table.add_row(Text(proc.name), Text(proc.id), Text(proc.summary))
     console.print(table)
 
 
-def render_search(view: SearchResult, console: Console) -> None:
+def render_search(view: SearchResult, console: Console, w: Words) -> None:
     """Print hits as a table, matched words highlighted."""
     table = Table(
-        title=Text(f"Search: {view.query}", style="bold cyan"), box=box.ROUNDED, expand=True
+        title=Text(w.text("heading.search", query=view.query), style="bold cyan"),
+        box=box.ROUNDED,
+        expand=True,
     )
-    table.add_column("Where", overflow="fold", ratio=2)
-    table.add_column("Sentence", overflow="fold", ratio=5)
+    table.add_column(w.text("column.where"), overflow="fold", ratio=2)
+    table.add_column(w.text("column.sentence"), overflow="fold", ratio=5)
     for hit in view.hits:
         where = Text(hit.document.procedure, style="bold")
-        where.append(f"\n{section_label(hit.document.section)}", style="dim")
+        where.append(f"\n{w.place(hit.document.section)}", style="dim")
         sentence = Text(hit.document.text)
-        for start, end in highlight_spans(hit.document.text, hit.matched):
+        for start, end in highlight_spans(hit.document.text, hit.matched, w.language):
             sentence.stylize("bold yellow", start, end)
         table.add_row(where, sentence)
     console.print(table)
 
 
-def render_glossary(view: GlossaryView, console: Console) -> None:
+def render_glossary(view: GlossaryView, console: Console, w: Words) -> None:
     """Print terms as a table; one term as a panel with where it is used."""
     if view.single:
         (term,) = view.terms
         body = Text(term.definition)
         if term.aliases:
-            body.append(f"\nAlso called: {', '.join(term.aliases)}", style="dim")
+            body.append(f"\n{w.text('label.also-called')}: {', '.join(term.aliases)}", style="dim")
         for pid, section in view.used_in[term.key]:
-            body.append(f"\nUsed in: {pid}, {section_label(section)}", style="dim")
+            body.append(f"\n{w.text('label.used-in')}: {pid}, {w.place(section)}", style="dim")
         console.print(
             Panel(
                 body,
@@ -393,9 +403,55 @@ def render_glossary(view: GlossaryView, console: Console) -> None:
             )
         )
         return
-    table = Table(title=Text("Glossary", style="bold cyan"), box=box.ROUNDED, expand=True)
-    table.add_column("Term", style="bold", overflow="fold", ratio=1)
-    table.add_column("Meaning", overflow="fold", ratio=3)
+    table = Table(
+        title=Text(w.text("heading.glossary"), style="bold cyan"), box=box.ROUNDED, expand=True
+    )
+    table.add_column(w.text("column.term"), style="bold", overflow="fold", ratio=1)
+    table.add_column(w.text("column.meaning"), overflow="fold", ratio=3)
     for term in view.terms:
         table.add_row(Text(term.term), Text(term.definition))
     console.print(table)
+
+
+class TerminalRenderer:
+    """Renders every view (the type checker proves none is missed)."""
+
+    def __init__(
+        self,
+        settings: TerminalSettings,
+        *,
+        locale: str = "en",
+        bars: bool = True,
+        paged: bool = False,
+    ) -> None:
+        self.settings = settings
+        self.locale = locale
+        self.words = words(locale)
+        self.bars = bars
+        self.paged = paged
+
+    def render(self, view: View, out: TextIO) -> None:
+        """Write *view* to *out*, through the pager when it was asked for."""
+        console = make_console(out, self.settings)
+        if self.paged:
+            with console.pager(styles=True):
+                self._render(view, console)
+        else:
+            self._render(view, console)
+
+    def _render(self, view: View, console: Console) -> None:
+        match view:
+            case Explanation():
+                render_explanation(view, console, self.words)
+            case ComparisonView():
+                render_comparison(view, console, w=self.words, bars=self.bars)
+            case ProcedureList():
+                render_procedures(view, console, self.words)
+            case SearchResult():
+                render_search(view, console, self.words)
+            case GlossaryView():
+                render_glossary(view, console, self.words)
+            case SourceList():
+                render_sources(view, console, self.words)
+            case _:
+                assert_never(view)

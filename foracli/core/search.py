@@ -12,33 +12,34 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
-from foracli.model import ASPECT_KEYS, ASPECTS, SECTIONS_BY_KEY, KnowledgeBase
-from foracli.render.common import format_amount
+from foracli.core.model import ASPECT_KEYS, ASPECTS, AspectValue, KnowledgeBase
 
-# Words that carry no meaning for matching ("how long off work" -> "long", "work").
-_STOPWORD_TEXT = (
-    "a an and are as at be been being by can could do does did for from had has have "
-    "how i if in into is it its me my no not of off on or our so than that the their "
-    "them then there these they this to too was we were what when where which who why "
-    "will with would you your about after before long much many soon get back"
-)
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
-# Everyday words people type for what the text calls something else.
-SYNONYMS = {
-    "job": "work",
-    "duty": "work",
-    "office": "work",
-    "anesthetic": "anesthesia",
-    "cut": "incision",
-    "scar": "scar",
-    "op": "operation",
-    "surgery": "operation",
-    "sciatic": "sciatica",
-    "numb": "numbness",
-}
+
+@dataclass(frozen=True)
+class Language:
+    """What matching needs of a language (content supplies it): the words that carry
+    no meaning ("how long off work" -> "work") and the everyday words people type for
+    what the text calls something else."""
+
+    stopwords: frozenset[str]
+    synonyms: Mapping[str, str]
+
+
+class Wording(Protocol):
+    """What search needs of content: its language, and how an aspect reads on a page."""
+
+    @property
+    def language(self) -> Language: ...
+
+    def aspect_label(self, key: str) -> str: ...
+
+    def amount(self, value: AspectValue, *, with_text: bool = True) -> str: ...
+
+
 # Source titles help clinicians, but patient text should come first.
 WEIGHTS = {"sources": 0.6, "glossary": 1.2}
 ASPECT_WEIGHT = 1.3  # an aspect is the short, comparable answer to "how long / how much"
@@ -84,10 +85,11 @@ def stem(word: str) -> str:
     return word
 
 
-def terms(text: str) -> list[str]:
+def terms(text: str, language: Language) -> list[str]:
     """The stemmed, meaningful words of *text* (British spellings folded: "ae" -> "e")."""
-    words = (w.replace("ae", "e") for w in _WORD.findall(fold(text)) if w not in STOPWORDS)
-    return [stem(SYNONYMS.get(w, w)) for w in words]
+    stop, synonyms = language.stopwords, language.synonyms
+    words = (w.replace("ae", "e") for w in _WORD.findall(fold(text)) if w not in stop)
+    return [stem(synonyms.get(w, w)) for w in words]
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ class Hit:
     matched: tuple[str, ...]
 
 
-def documents(kb: KnowledgeBase) -> Iterator[Document]:
+def documents(kb: KnowledgeBase, wording: Wording) -> Iterator[Document]:
     """Every sentence the knowledge base can show, with its place."""
     for proc in kb.procedures.values():
         yield Document(proc.id, "summary", proc.summary)
@@ -121,7 +123,8 @@ def documents(kb: KnowledgeBase) -> Iterator[Document]:
             value = proc.aspects.get(spec.key)
             if value is None:
                 continue
-            parts = [spec.label + ":", format_amount(value) + ".", value.note or ""]
+            label = wording.aspect_label(spec.key)
+            parts = [label + ":", wording.amount(value) + ".", value.note or ""]
             yield Document(proc.id, spec.key, " ".join(p for p in parts if p))
     for term in kb.glossary.values():
         yield Document("glossary", term.key, f"{term.term}: {term.definition}")
@@ -134,13 +137,14 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE.split(text) if s.strip()]
 
 
-def search(kb: KnowledgeBase, query: str, *, limit: int = 20) -> list[Hit]:
+def search(kb: KnowledgeBase, query: str, wording: Wording, *, limit: int = 20) -> list[Hit]:
     """The best *limit* matches for *query*, best first (BM25 over sentences)."""
-    wanted = list(dict.fromkeys(terms(query)))
+    language = wording.language
+    wanted = list(dict.fromkeys(terms(query, language)))
     if not wanted:
         return []
-    docs = list(documents(kb))
-    tokenised = [terms(d.text) for d in docs]
+    docs = list(documents(kb, wording))
+    tokenised = [terms(d.text, language) for d in docs]
     average = sum(map(len, tokenised)) / max(len(tokenised), 1)
     frequency = Counter(t for words in tokenised for t in set(words))
     phrase = " ".join(wanted)
@@ -165,20 +169,14 @@ def search(kb: KnowledgeBase, query: str, *, limit: int = 20) -> list[Hit]:
     return hits[:limit]
 
 
-def section_label(section: str) -> str:
-    """A readable name for a hit's place: section title, aspect label or the key itself."""
-    spec = SECTIONS_BY_KEY.get(section)
-    if spec is not None:
-        return spec.title
-    aspect = next((a for a in ASPECTS if a.key == section), None)
-    return aspect.label if aspect else section
-
-
-def highlight_spans(text: str, matched: tuple[str, ...]) -> list[tuple[int, int]]:
+def highlight_spans(
+    text: str, matched: tuple[str, ...], language: Language
+) -> list[tuple[int, int]]:
     """Character spans of the words in *text* whose stems are in *matched*."""
     wanted = set(matched)
     spans = []
     for match in _WORD.finditer(text):
-        if terms(match.group())[:1] and terms(match.group())[0] in wanted:
+        found = terms(match.group(), language)
+        if found[:1] and found[0] in wanted:
             spans.append(match.span())
     return spans

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from foracli import fastpath, kbcache, outcache, watch
-from foracli.errors import KnowledgeBaseError, PathNotFoundError, Problem
-from foracli.model import (
+from foracli.core.errors import KnowledgeBaseError, PathNotFoundError, Problem
+from foracli.core.model import (
     ASPECTS_BY_KEY,
     PROCEDURE_KEYS,
     PROCEDURE_OPTIONAL_KEYS,
@@ -34,27 +33,31 @@ from foracli.model import (
     StudyType,
     Term,
 )
-from foracli.text import clean_text, normalise_name
-from foracli.yamlread import ID_PATTERN, NodeReader, Reference, hint, read_node
+from foracli.core.text import clean_text, normalise_name
+from foracli.kb import files
+from foracli.kb.yamlread import ID_PATTERN, NodeReader, Reference, hint, read_node
 
 if TYPE_CHECKING:
     from yaml import Node
 
-YAML_SUFFIXES = watch.SUFFIXES  # one list: the watcher counts exactly these files
-# The folders and files the latest load read, with their signatures from before
-# reading (see outcache.snapshot): what a cached output must still match.
-last_snapshot: dict[str, outcache.Signature] | None = None
+YAML_SUFFIXES = files.SUFFIXES
 
 
 def shipped_data_dir() -> Path:
-    """The knowledge base that ships with foracli.
+    """The knowledge base that ships with foracli (see files.shipped_dir)."""
+    return Path(files.shipped_dir())
 
-    A built wheel carries it as package data (`foracli/data`); a source checkout
-    or editable install finds the top-level `data/` beside the package.
-    """
-    # One definition, shared with the launcher, so the output cache watches exactly
-    # the folder the loader reads.
-    return Path(fastpath.shipped_dir())
+
+def layers_for(paths: Sequence[Path] = (), *, include_shipped: bool = True) -> list[Path]:
+    """The shipped knowledge base, then each of *paths*; PathNotFoundError for a missing one."""
+    for root in paths:
+        try:
+            root.stat()
+        except FileNotFoundError:
+            raise PathNotFoundError(str(root)) from None
+        except OSError as error:  # a folder we may not enter, a symlink loop
+            raise PathNotFoundError(str(root), error.strerror) from None
+    return [shipped_data_dir(), *paths] if include_shipped else list(paths)
 
 
 def load_knowledge_base(
@@ -63,46 +66,29 @@ def load_knowledge_base(
     """The shipped knowledge base with each of *paths* (a file or folder) merged over it.
 
     A user procedure or source with the id of an earlier one replaces it; new ids
-    are added. Raises `KnowledgeBaseError` listing every problem found. A valid
-    result is cached (see kbcache), keyed by every file's size and mtime.
+    are added. Raises `KnowledgeBaseError` listing every problem found.
     """
-    layers = [shipped_data_dir()] if include_shipped else []
-    layers += list(paths)
-    for root in paths:
-        try:
-            root.stat()
-        except FileNotFoundError:
-            raise PathNotFoundError(str(root)) from None
-        except OSError as error:  # a folder we may not enter, a symlink loop
-            raise PathNotFoundError(str(root), error.strerror) from None
-    files = [path for root in layers for path in yaml_files(root)]
-    # Taken before reading: an edit made meanwhile then misses every cache.
-    taken = outcache.snapshot([str(p) for p in layers], [str(p) for p in files])
-    signatures, recent = taken or ({}, frozenset())
-    global last_snapshot  # one load per run; the output cache reads it
-    last_snapshot = signatures if taken and not recent else None
-    code = kbcache.code_key(layers)
-    key = kbcache.key(code, signatures) if last_snapshot else None
-    cached = kbcache.lookup(layers, key)
-    if cached is not None:
-        return cached
-    # Files unchanged since an earlier run are not parsed again: after one edit
-    # to a 10,000-file knowledge base, only that file is.
-    earlier = kbcache.lookup_files(layers, code)
-    settled = {path: signature for path, signature in signatures.items() if path not in recent}
-    parsed: dict[str, _Parsed] = {}
-    kb = _load(layers, _Reuse(earlier, settled, parsed))
-    kbcache.store(layers, key, kb)
-    if parsed.keys() != earlier.keys() or any(parsed[p] is not earlier[p] for p in parsed):
-        kbcache.store_files(layers, code, parsed)
-    return kb
+    return read_layers(layers_for(paths, include_shipped=include_shipped)).kb
 
 
-def _load(layers: Sequence[Path], reuse: _Reuse) -> KnowledgeBase:
+@dataclass(frozen=True)
+class Loaded:
+    """What a load read: the knowledge base, its layers and every file it read."""
+
+    kb: KnowledgeBase
+    layers: tuple[Path, ...]
+    files: tuple[Path, ...]
+
+
+def read_layers(layers: Sequence[Path], reuse: Reuse | None = None) -> Loaded:
+    """Read and merge *layers* in order; with *reuse*, files an earlier run parsed and
+    whose stamp still matches are not parsed again (a cache supplies them)."""
+    reuse = reuse or Reuse({}, {})
     problems: list[Problem] = []
     merged = _Layer()
+    read: list[Path] = []
     for number, root in enumerate(layers):
-        layer = _read_layer(root, problems, reuse)
+        layer = _read_layer(root, problems, reuse, read)
         merged.procedures.update(
             {pid: replace(proc, layer=number) for pid, proc in layer.procedures.items()}
         )
@@ -114,7 +100,7 @@ def _load(layers: Sequence[Path], reuse: _Reuse) -> KnowledgeBase:
     problems.extend(_alias_clashes(kb))
     if problems:
         raise KnowledgeBaseError(problems)
-    return kb
+    return Loaded(kb, tuple(layers), tuple(read))
 
 
 @dataclass(frozen=True)
@@ -138,47 +124,30 @@ class _Layer:
 
 
 def yaml_files(root: Path) -> list[Path]:
-    """*root* itself if it is a file, else every YAML file below it, in a stable order.
-
-    Symlinks are kept even when broken, looping or pointing at a folder: reading
-    them reports why. Linked folders are not entered.
-    """
-    if not root.is_dir():
-        return [root]
-    found = []
-    # os.walk, not Path.rglob: the folder listing says what each entry is, where
-    # rglob stat()s every file (a second or so at 10,000 files).
-    for folder, subfolders, names in os.walk(root):
-        linked = [n for n in subfolders if os.path.islink(os.path.join(folder, n))]
-        found += [(folder, n) for n in [*names, *linked] if _suffix(n) in YAML_SUFFIXES]
-    return sorted((Path(folder, name) for folder, name in found), key=lambda p: p.parts)
-
-
-def _suffix(name: str) -> str:
-    """Path(name).suffix, without building a Path."""
-    dot = name.rfind(".")
-    return name[dot:] if 0 < dot < len(name) - 1 else ""
+    """*root* itself if it is a file, else every YAML file below it (see files.yaml_files)."""
+    return [Path(p) for p in files.yaml_files(str(root))]
 
 
 # One file's signature (None: not to be kept), its contents, its cross-file
 # references and where its top mapping starts (line, column).
-_Parsed = tuple[outcache.Signature | None, _Document, list[Reference], tuple[int, int]]
+# The stamp is whatever the cache uses to tell a file's versions apart; opaque here.
+Parsed = tuple[object | None, _Document, list[Reference], tuple[int, int]]
 
 
 @dataclass(frozen=True)
-class _Reuse:
-    """Parsed files from an earlier run, today's signatures of the files safe to
-    reuse or keep (by absolute path), and where this run collects what the next one
-    may reuse. Parsed files are keyed by the path as given, which the model keeps."""
+class Reuse:
+    """Parsed files from an earlier run, today's stamps of the files safe to reuse or
+    keep (by absolute path), and where this run collects what the next one may reuse.
+    Parsed files are keyed by the path as given, which the model keeps."""
 
-    earlier: dict[str, _Parsed]
-    signatures: dict[str, outcache.Signature]
-    parsed: dict[str, _Parsed]
+    earlier: Mapping[str, Parsed]
+    stamps: Mapping[str, object]
+    parsed: dict[str, Parsed] = field(default_factory=dict)
 
-    def read(self, path: Path, problems: list[Problem]) -> _Parsed | None:
+    def read(self, path: Path, problems: list[Problem]) -> Parsed | None:
         """*path*'s contents, from the earlier run when its signature still matches."""
         given = str(path)
-        signature = self.signatures.get(os.path.abspath(path))
+        signature = self.stamps.get(os.path.abspath(path))
         found = self.earlier.get(given)
         if found is None or signature is None or found[0] != signature:
             before = len(problems)
@@ -195,9 +164,10 @@ class _Reuse:
         return found
 
 
-def _read_layer(root: Path, problems: list[Problem], reuse: _Reuse) -> _Layer:
+def _read_layer(root: Path, problems: list[Problem], reuse: Reuse, read: list[Path]) -> _Layer:
     layer = _Layer()
     for path in yaml_files(root):
+        read.append(path)
         found = reuse.read(path, problems)
         if found is None:
             continue

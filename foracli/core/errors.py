@@ -16,13 +16,10 @@ class ExitCode(IntEnum):
 
 
 class ForacliError(Exception):
-    """Base of every expected error; the CLI prints it as one line."""
+    """Base of every expected error; the app prints it as one line, in words that
+    content gives it (content.Words.error). Errors carry data, not wording."""
 
     exit_code = ExitCode.NOT_FOUND
-
-    def lines(self) -> list[str]:
-        """What to print on stderr, one item per line."""
-        return [str(self)]
 
 
 class NotFoundError(ForacliError):
@@ -31,17 +28,10 @@ class NotFoundError(ForacliError):
     exit_code = ExitCode.NOT_FOUND
 
     def __init__(self, kind: str, name: str, suggestions: list[str]) -> None:
-        self.kind = kind
+        self.kind = kind  # a vocabulary key: procedure, section, term, aspect
         self.name = name
         self.suggestions = suggestions
-        super().__init__(self._message())
-
-    def _message(self) -> str:
-        message = f"unknown {self.kind} '{self.name}'"
-        if self.suggestions:
-            quoted = " or ".join(f"'{s}'" for s in self.suggestions)
-            return f"{message}; did you mean {quoted}?"
-        return message
+        super().__init__(kind, name, suggestions)
 
 
 class NoMatchError(ForacliError):
@@ -51,10 +41,7 @@ class NoMatchError(ForacliError):
 
     def __init__(self, query: str) -> None:
         self.query = query
-        super().__init__(
-            f"nothing matches '{query}'; try fewer or plainer words, "
-            "or 'foracli glossary' for the terms used"
-        )
+        super().__init__(query)
 
 
 class PathNotFoundError(ForacliError):
@@ -64,10 +51,8 @@ class PathNotFoundError(ForacliError):
 
     def __init__(self, path: str, reason: str | None = None) -> None:
         self.path = path
-        if reason:
-            super().__init__(f"cannot read knowledge-base path {path}: {reason}")
-        else:
-            super().__init__(f"no such knowledge-base file or folder: {path}")
+        self.reason = reason
+        super().__init__(path, reason)
 
 
 class MissingSectionError(NotFoundError):
@@ -77,8 +62,14 @@ class MissingSectionError(NotFoundError):
         self.procedure = procedure
         super().__init__("section", section, [])
 
-    def _message(self) -> str:
-        return f"procedure '{self.procedure}' has no section '{self.name}'"
+
+class HandoutError(ForacliError):
+    """The handout cannot be written where asked: *key* names why (content words it)."""
+
+    def __init__(self, key: str, **fields: object) -> None:
+        self.key = key
+        self.fields = fields
+        super().__init__(key, fields)
 
 
 @dataclass(frozen=True)
@@ -104,11 +95,3 @@ class KnowledgeBaseError(ForacliError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__(str(problems[0]) if problems else "invalid knowledge base")
-
-    def lines(self) -> list[str]:
-        """The first problem, and a count of the rest so one line stays one line."""
-        first = str(self.problems[0])
-        rest = len(self.problems) - 1
-        if rest:
-            first += f" (and {rest} more problem{'s' if rest > 1 else ''})"
-        return [first]

@@ -13,7 +13,13 @@ from __future__ import annotations
 import os
 import sys
 
-from foracli import outcache
+from foracli.app.inputs import decide
+from foracli.kb.files import env_layers
+from foracli.speed import outcache
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 COMMANDS = frozenset({"explain", "compare", "search"})
 ALL_COMMANDS = COMMANDS | {"list", "glossary", "sources", "validate", "schema", "handout"}
@@ -31,14 +37,6 @@ SAME = {
     "--no-pager": "--pager",
     "--no-bars": "--bars",
 }
-SHIPPED = os.path.join(outcache.PACKAGE_DIR, "data")
-
-
-def shipped_dir() -> str:
-    """The shipped knowledge base: in the wheel, or the top-level data/ of a checkout."""
-    if os.path.isdir(SHIPPED):
-        return SHIPPED
-    return os.path.join(os.path.dirname(outcache.PACKAGE_DIR), "data")
 
 
 def _parse(argv: list[str]) -> dict[str, list[str]] | None:
@@ -66,12 +64,7 @@ def _parse(argv: list[str]) -> dict[str, list[str]] | None:
     return found
 
 
-def env_layers(environ: dict[str, str] | os._Environ[str]) -> list[str]:
-    """FORACLI_KB's paths; empty entries (from "$FORACLI_KB:/x") are skipped, not '.'."""
-    return [p for p in environ.get("FORACLI_KB", "").split(os.pathsep) if p]
-
-
-def _layers(options: dict[str, list[str]], environ: dict[str, str] | os._Environ[str]) -> list[str]:
+def _layers(options: dict[str, list[str]], environ: Mapping[str, str]) -> list[str]:
     return [os.path.abspath(p) for p in options.get("--kb") or env_layers(environ)]
 
 
@@ -89,18 +82,15 @@ def _terminal_state(rich: bool) -> tuple[object, ...]:
     return (ttys, size)
 
 
-def _may_be_rich(options: dict[str, list[str]], environ: dict[str, str] | os._Environ[str]) -> bool:
-    """Whether the full app could choose Rich; errs towards yes (a wider key, never a
-    wrong one), so it need not copy output.plan_output's every rule."""
+def _may_be_rich(options: dict[str, list[str]], environ: Mapping[str, str]) -> bool:
+    """Whether the full app will choose Rich: the output plan's own rule (app.inputs)."""
     fmt = (options.get("--format") or ["auto"])[-1].lower()
-    if fmt != "auto":
-        return fmt == "rich"
     color = (options.get("--color") or ["auto"])[-1].lower()
-    return color == "always" or os.isatty(1) or bool(environ.get("FORCE_COLOR"))
+    return decide(fmt, color, isatty=os.isatty(1), env=environ)[0] == "rich"
 
 
 def cache_key(
-    argv: list[str], environ: dict[str, str] | os._Environ[str]
+    argv: list[str], environ: Mapping[str, str]
 ) -> tuple[str, tuple[object, ...], list[str]] | None:
     """(cache folder, key, knowledge-base layers) for a replayable *argv*, else None."""
     if not argv or argv[0] not in COMMANDS or environ.get("FORACLI_NO_CACHE"):
@@ -134,9 +124,7 @@ def try_replay(argv: list[str]) -> bool:
     return replay(directory, key)
 
 
-def help_key(
-    argv: list[str], environ: dict[str, str] | os._Environ[str]
-) -> tuple[str, tuple[object, ...]] | None:
+def help_key(argv: list[str], environ: Mapping[str, str]) -> tuple[str, tuple[object, ...]] | None:
     """(cache folder, key) when *argv* only asks for help, which depends on code alone."""
     asks_help = (len(argv) == 1 and argv[0] in HELP) or (
         len(argv) == 2 and argv[0] in ALL_COMMANDS and argv[1] in HELP

@@ -17,8 +17,8 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from foracli.errors import Problem
-from foracli.text import clean_text
+from foracli.core.errors import Problem
+from foracli.core.text import clean_text
 
 if TYPE_CHECKING:
     from yaml import Node

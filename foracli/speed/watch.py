@@ -21,7 +21,7 @@ The watcher exits after IDLE_SECONDS without a question, or when a folder it was
 started for is deleted or moved. FORACLI_WATCH=0 turns it off.
 
 Standard library only; the client half imports nothing heavy (it runs on every
-replay of a big knowledge base); the watcher half runs as `python -m foracli.watch`.
+replay of a big knowledge base); the watcher half runs as `python -m foracli.speed.watch`.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from foracli import __version__
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
 if TYPE_CHECKING:
     import socket
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
 PROTOCOL = "2"  # bump when what the watcher counts, or how it answers, changes
 DEFAULT_MINIMUM = 500  # files; below this a stat call per file costs under ~2 ms
@@ -50,7 +50,7 @@ LOCAL_FILESYSTEMS = frozenset(
 SUFFIXES = (".yaml", ".yml")  # the files the loader reads (loader.YAML_SUFFIXES)
 
 
-def minimum(environ: dict[str, str] | os._Environ[str]) -> int | None:
+def minimum(environ: Mapping[str, str]) -> int | None:
     """How many files a knowledge base needs before a watcher is used; None: never."""
     if not sys.platform.startswith("linux") or environ.get("FORACLI_WATCH", "1") == "0":
         return None
@@ -150,7 +150,7 @@ def _start(directory: str, path: str, trees: Sequence[str], files: Sequence[str]
 
     try:
         os.makedirs(directory, mode=0o700, exist_ok=True)
-        command = [sys.executable, "-m", "foracli.watch", path]
+        command = [sys.executable, "-m", "foracli.speed.watch", path]
         command += [f"tree:{t}" for t in trees] + [f"file:{f}" for f in files]
         # The process forks the watcher and exits at once; the watcher reports on
         # the pipe, then points its stdout at /dev/null. It inherits no other stream,
@@ -510,9 +510,9 @@ def _receive(conn: socket.socket) -> bytes:
 
 
 def main(argv: list[str]) -> int:
-    """`python -m foracli.watch SOCKET tree:PATH... file:PATH...`; forks and returns."""
+    """`python -m foracli.speed.watch SOCKET tree:PATH... file:PATH...`; forks and returns."""
     if len(argv) < 2:
-        sys.stderr.write("usage: python -m foracli.watch SOCKET tree:PATH|file:PATH...\n")
+        sys.stderr.write("usage: python -m foracli.speed.watch SOCKET tree:PATH|file:PATH...\n")
         return 2
     trees = [a[5:] for a in argv[1:] if a.startswith("tree:")]
     files = [a[5:] for a in argv[1:] if a.startswith("file:")]

@@ -18,19 +18,6 @@ class Certainty(StrEnum):
     LOW = "low"
     VERY_LOW = "very-low"
 
-    @property
-    def phrase(self) -> str:
-        """The plain-language wording shown to readers."""
-        return CERTAINTY_PHRASES[self]
-
-
-CERTAINTY_PHRASES = {
-    Certainty.HIGH: "We are sure",
-    Certainty.MODERATE: "We are fairly sure",
-    Certainty.LOW: "We are not sure",
-    Certainty.VERY_LOW: "We are very unsure",
-}
-
 
 class Approach(StrEnum):
     """How the surgeon reaches the nerve (or not at all)."""
@@ -64,15 +51,6 @@ class Finding(StrEnum):
         return {Finding.LOWER: Finding.HIGHER, Finding.HIGHER: Finding.LOWER}.get(self, self)
 
 
-FINDING_PHRASES = {
-    Finding.LOWER: "Lower with {a}",
-    Finding.HIGHER: "Higher with {a}",
-    Finding.NO_DIFFERENCE: "No clear difference",
-    Finding.MIXED: "Mixed results",
-    Finding.UNCLEAR: "Not clear",
-}
-
-
 class StudyType(StrEnum):
     """The kind of publication behind a source."""
 
@@ -90,77 +68,126 @@ class StudyType(StrEnum):
     PATIENT_INFORMATION = "patient-information"
     TEXTBOOK = "textbook"
 
-    @property
-    def label(self) -> str:
-        """Plain name of the study type."""
-        return STUDY_TYPE_LABELS[self]
-
-
-STUDY_TYPE_LABELS = {
-    StudyType.META_ANALYSIS: "meta-analysis",
-    StudyType.SYSTEMATIC_REVIEW: "systematic review",
-    StudyType.RCT: "randomised trial",
-    StudyType.COHORT: "cohort study",
-    StudyType.CASE_SERIES: "case series",
-    StudyType.REGISTRY: "registry or database study",
-    StudyType.GUIDELINE: "guideline",
-    StudyType.REVIEW: "narrative review",
-    StudyType.BIOMECHANICAL: "laboratory study",
-    StudyType.EXPERT_OPINION: "expert opinion",
-    StudyType.PRACTICE_PAGE: "surgeon's practice page",
-    StudyType.PATIENT_INFORMATION: "patient information",
-    StudyType.TEXTBOOK: "textbook",
-}
-
 
 @dataclass(frozen=True)
 class SectionSpec:
-    """One of the fixed sections of a procedure page."""
+    """One of the fixed sections of a procedure page (its title is content's)."""
 
     key: str
-    title: str
-    aliases: tuple[str, ...]
+    aliases: tuple[str, ...]  # other names a user may type, the title's among them
     numbered: bool = False
-
-    def title_for(self, approach: Approach) -> str:
-        """The heading for a procedure of *approach* (care without surgery reads differently)."""
-        if approach is Approach.NON_SURGICAL:
-            return NON_SURGICAL_TITLES.get(self.key, self.title)
-        return self.title
-
-
-NON_SURGICAL_TITLES = {
-    "steps": "What the treatment involves",
-    "questions": "Questions to ask your doctor",
-}
 
 
 # Fixed order: the brief's what/steps/benefits/recovery plus the sections the best
 # patient-information pages use (shared/reference/patient-education.md §0).
 SECTIONS: tuple[SectionSpec, ...] = (
-    SectionSpec("what", "What it is", ("what-it-is", "overview", "about", "description")),
-    SectionSpec("who", "Who it may help", ("who-it-may-help", "why", "indications", "candidates")),
+    SectionSpec(
+        "what",
+        (
+            "what-it-is",
+            "overview",
+            "about",
+            "description",
+        ),
+    ),
+    SectionSpec(
+        "who",
+        (
+            "who-it-may-help",
+            "why",
+            "indications",
+            "candidates",
+        ),
+    ),
     SectionSpec(
         "alternatives",
-        "Other choices, including not having surgery",
-        ("other-choices", "options", "choices", "other-options"),
+        (
+            "other-choices",
+            "options",
+            "choices",
+            "other-options",
+            "other-choices-including-not-having-surgery",
+        ),
     ),
-    SectionSpec("prepare", "How to get ready", ("preparation", "before", "getting-ready", "prep")),
     SectionSpec(
-        "steps", "What happens during surgery", ("during", "procedure", "how", "step"), True
+        "prepare",
+        (
+            "preparation",
+            "before",
+            "getting-ready",
+            "prep",
+            "how-to-get-ready",
+        ),
     ),
-    SectionSpec("benefits", "Possible benefits", ("benefit", "pros", "advantages")),
-    SectionSpec("risks", "Possible risks", ("risk", "complications", "cons", "side-effects")),
-    SectionSpec("recovery", "Recovery", ("after", "aftercare", "timeline", "healing")),
+    SectionSpec(
+        "steps",
+        (
+            "during",
+            "procedure",
+            "how",
+            "step",
+            "what-happens-during-surgery",
+        ),
+        True,
+    ),
+    SectionSpec(
+        "benefits",
+        (
+            "benefit",
+            "pros",
+            "advantages",
+            "possible-benefits",
+        ),
+    ),
+    SectionSpec(
+        "risks",
+        (
+            "risk",
+            "complications",
+            "cons",
+            "side-effects",
+            "possible-risks",
+        ),
+    ),
+    SectionSpec(
+        "recovery",
+        (
+            "after",
+            "aftercare",
+            "timeline",
+            "healing",
+        ),
+    ),
     SectionSpec(
         "red-flags",
-        "When to get help",
-        ("when-to-call", "warning-signs", "emergency", "call", "red-flag", "help"),
+        (
+            "when-to-call",
+            "warning-signs",
+            "emergency",
+            "call",
+            "red-flag",
+            "help",
+            "when-to-get-help",
+        ),
     ),
     SectionSpec(
-        "questions", "Questions to ask your surgeon", ("ask", "questions-to-ask", "question")
+        "questions",
+        (
+            "ask",
+            "questions-to-ask",
+            "question",
+            "questions-to-ask-your-surgeon",
+        ),
     ),
-    SectionSpec("key-points", "Key points", ("summary", "key", "takeaways", "tldr")),
+    SectionSpec(
+        "key-points",
+        (
+            "summary",
+            "key",
+            "takeaways",
+            "tldr",
+        ),
+    ),
 )
 SECTION_KEYS = tuple(spec.key for spec in SECTIONS)
 SECTIONS_BY_KEY = {spec.key: spec for spec in SECTIONS}
@@ -168,33 +195,130 @@ SECTIONS_BY_KEY = {spec.key: spec for spec in SECTIONS}
 
 @dataclass(frozen=True)
 class AspectSpec:
-    """One comparable fact; `unit` is None for text-only aspects."""
+    """One comparable fact; `unit` is None for text-only aspects (its label is content's)."""
 
     key: str
-    label: str
     unit: str | None
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # other names a user may type, the label's among them
 
 
 # The rows of `compare`, in order. Units are fixed so any two procedures compare.
 ASPECTS: tuple[AspectSpec, ...] = (
-    AspectSpec("incision", "Skin cut", "cm", ("cut", "scar", "wound", "incision-size")),
-    AspectSpec("anaesthesia", "Anaesthesia", None, ("anesthesia", "anaesthetic", "sedation")),
-    AspectSpec("operating-time", "Operating time", "minutes", ("time", "duration", "length")),
-    AspectSpec("blood-loss", "Blood loss", "mL", ("blood", "bleeding", "ebl")),
-    AspectSpec("hospital-stay", "Hospital stay", "days", ("stay", "hospital", "los", "nights")),
-    AspectSpec("return-to-activity", "Back to normal activity", "weeks", ("activity", "normal")),
-    AspectSpec("return-to-work", "Back to work", "weeks", ("work", "job", "off-work")),
-    AspectSpec("pain-relief", "Relief of arm or leg pain", None, ("pain", "relief", "results")),
-    AspectSpec("complications", "Complications (any)", "in 100", ("complication", "problems")),
-    AspectSpec("main-risks", "Main risks", None, ("risks", "risk")),
-    AspectSpec("reoperation", "Another operation later", "in 100", ("revision", "repeat-surgery")),
-    AspectSpec("evidence", "Quality of the evidence", None, ("quality", "studies")),
+    AspectSpec(
+        "incision",
+        "cm",
+        (
+            "cut",
+            "scar",
+            "wound",
+            "incision-size",
+            "skin-cut",
+        ),
+    ),
+    AspectSpec(
+        "anaesthesia",
+        None,
+        (
+            "anesthesia",
+            "anaesthetic",
+            "sedation",
+        ),
+    ),
+    AspectSpec(
+        "operating-time",
+        "minutes",
+        (
+            "time",
+            "duration",
+            "length",
+        ),
+    ),
+    AspectSpec(
+        "blood-loss",
+        "mL",
+        (
+            "blood",
+            "bleeding",
+            "ebl",
+        ),
+    ),
+    AspectSpec(
+        "hospital-stay",
+        "days",
+        (
+            "stay",
+            "hospital",
+            "los",
+            "nights",
+        ),
+    ),
+    AspectSpec(
+        "return-to-activity",
+        "weeks",
+        (
+            "activity",
+            "normal",
+            "back-to-normal-activity",
+        ),
+    ),
+    AspectSpec(
+        "return-to-work",
+        "weeks",
+        (
+            "work",
+            "job",
+            "off-work",
+            "back-to-work",
+        ),
+    ),
+    AspectSpec(
+        "pain-relief",
+        None,
+        (
+            "pain",
+            "relief",
+            "results",
+            "relief-of-arm-or-leg-pain",
+        ),
+    ),
+    AspectSpec(
+        "complications",
+        "in 100",
+        (
+            "complication",
+            "problems",
+            "complications-any",
+        ),
+    ),
+    AspectSpec(
+        "main-risks",
+        None,
+        (
+            "risks",
+            "risk",
+        ),
+    ),
+    AspectSpec(
+        "reoperation",
+        "in 100",
+        (
+            "revision",
+            "repeat-surgery",
+            "another-operation-later",
+        ),
+    ),
+    AspectSpec(
+        "evidence",
+        None,
+        (
+            "quality",
+            "studies",
+            "quality-of-the-evidence",
+        ),
+    ),
 )
 ASPECT_KEYS = tuple(spec.key for spec in ASPECTS)
 ASPECTS_BY_KEY = {spec.key: spec for spec in ASPECTS}
-
-NO_GOOD_DATA = "no good data"
 
 # The keys of a procedure file: required, then optional (loader and schema share them).
 PROCEDURE_KEYS = (
@@ -322,37 +446,6 @@ class Source:
     path: str = field(default="", compare=False)
     line: int = field(default=1, compare=False)
     column: int = field(default=1, compare=False)
-
-    def citation(self) -> str:
-        """A one-line, plain citation with DOI/PMID where known."""
-        parts = [p for p in (self.authors, self.title, self.journal) if p]
-        text = " ".join(end_sentence(p) for p in parts)
-        if self.year and (not self.journal or str(self.year) not in self.journal):
-            text += f" {self.year}."
-        ids = []
-        if self.doi:
-            ids.append(f"doi:{self.doi}")
-        if self.pmid:
-            ids.append(f"PMID {self.pmid}")
-        if not ids and self.url:
-            ids.append(self.url)
-        if ids:
-            text += " " + "; ".join(ids) + "."
-        return text
-
-    def evidence_label(self) -> str:
-        """Study type, with the OCEBM level where one applies."""
-        if self.level is None:
-            return self.type.label
-        return f"{self.type.label}, evidence level {self.level}"
-
-    def evidence_summary(self) -> str:
-        """Type, level, size and result: what a clinician weighs."""
-        parts = [self.evidence_label()]
-        if self.participants:
-            parts.append(f"{self.participants:,} people")
-        text = ", ".join(parts)
-        return f"{text}: {self.result}" if self.result else text
 
 
 @dataclass(frozen=True)

@@ -21,16 +21,17 @@ import zlib
 from array import array
 
 from foracli import __version__
+from foracli.app.inputs import OUTPUT_ENVIRONMENT
+from foracli.kb.files import PACKAGE_DIR, ships_in_package
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~15 ms per start
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from typing import Any
 
     Key = tuple[Any, ...]
 
 FORMAT = 4  # bump when the entry layout changes
-PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 # mtime_ns, size, inode, ctime_ns: see signature().
 Signature = tuple[int, int, int, int]
 # Files changed this recently are not cached: mtimes move in clock ticks (up to 2 s
@@ -38,7 +39,7 @@ Signature = tuple[int, int, int, int]
 RACY_NS = 2_000_000_000
 
 
-def cache_dir(environ: dict[str, str] | os._Environ[str]) -> str | None:
+def cache_dir(environ: Mapping[str, str]) -> str | None:
     """FORACLI_CACHE_DIR, else $XDG_CACHE_HOME/foracli, else ~/.cache/foracli.
 
     Empty or relative XDG values are ignored, as the XDG spec says.
@@ -61,34 +62,16 @@ def cache_dir(environ: dict[str, str] | os._Environ[str]) -> str | None:
 def make_key(
     argv: list[str],
     layers: list[str],
-    environ: dict[str, str] | os._Environ[str],
+    environ: Mapping[str, str],
     terminal: Key,
 ) -> Key:
     """Everything a rendered output depends on, apart from file contents."""
-    env = tuple(
-        environ.get(name, "")
-        for name in (
-            "NO_COLOR",
-            "FORCE_COLOR",
-            "TERM",
-            "COLORTERM",
-            "COLUMNS",
-            "LINES",
-            "TTY_COMPATIBLE",
-            "TTY_INTERACTIVE",
-            # Typer's help and Rich read these too.
-            "TERMINAL_WIDTH",
-            "PY_COLORS",
-            "GITHUB_ACTIONS",
-            "TYPER_USE_RICH",
-            "_TYPER_FORCE_DISABLE_TERMINAL",
-        )
-    )
+    env = tuple(environ.get(name, "") for name in OUTPUT_ENVIRONMENT)
     stream = sys.stdout.encoding if sys.stdout else None  # ASCII boxes on a non-UTF stream
     program = sys.argv[0] if sys.argv else ""  # help's "Usage: ..." line is made from it
     # Which copy of foracli, and which shipped knowledge base it reads (a wheel's
     # foracli/data, else a checkout's data/): another checkout is another program.
-    shipped = os.path.isdir(os.path.join(PACKAGE_DIR, "data"))
+    shipped = ships_in_package()
     return (
         FORMAT,
         __version__,
@@ -146,7 +129,7 @@ def lookup(directory: str, key: Key) -> bytes | None:
             if not _unchanged(code_paths, code_signatures):
                 return None
             if watched is not None:
-                from foracli import watch
+                from foracli.speed import watch
 
                 now = None
                 if watch.minimum(os.environ) is not None:
@@ -210,7 +193,7 @@ def store(
     code_signatures = array("q", [n for sig in code_now for n in sig])
     watched = None
     if _worth_watching(len(inputs)):
-        from foracli import watch
+        from foracli.speed import watch
 
         started = watch.ensure(directory, trees, files)
         if started is not None:
@@ -239,7 +222,7 @@ def store(
 
 
 def _worth_watching(count: int) -> bool:
-    from foracli import watch
+    from foracli.speed import watch
 
     least = watch.minimum(os.environ)
     return least is not None and count >= least
@@ -261,15 +244,16 @@ def _write(target: str, head: tuple[Any, ...], tail: tuple[Any, ...]) -> None:
 
 
 def package_files() -> list[str]:
-    # foracli's own code is part of every key: an edited renderer must not replay old
-    # output. The folders count too: their mtimes move when a module is added or removed.
+    """Every folder and file of the installed package, walked (never a hand-kept list):
+    an edited or added module anywhere in foracli must not replay old output. Folders
+    count because their mtimes move when a module is added or removed. Bytecode
+    caches and the shipped knowledge base (an input of its own) are left out."""
     found = []
-    for folder in (PACKAGE_DIR, os.path.join(PACKAGE_DIR, "render")):
-        try:
-            names = sorted(os.listdir(folder))
-        except OSError:
-            continue
-        found += [folder, *(os.path.join(folder, n) for n in names if n.endswith(".py"))]
+    for folder, subfolders, names in os.walk(PACKAGE_DIR):
+        subfolders[:] = sorted(
+            n for n in subfolders if n != "__pycache__" and (folder, n) != (PACKAGE_DIR, "data")
+        )
+        found += [folder, *(os.path.join(folder, n) for n in sorted(names))]
     return found
 
 

@@ -7,24 +7,20 @@ fail: a broken knowledge base simply completes nothing.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
-from foracli.errors import ForacliError
-from foracli.loader import load_knowledge_base
-from foracli.model import ASPECTS, SECTIONS, KnowledgeBase
-from foracli.text import normalise_name
+from foracli.app.present import environment_of
+from foracli.content import words
+from foracli.core.errors import ForacliError
+from foracli.core.model import ASPECTS, SECTIONS, KnowledgeBase
+from foracli.core.text import normalise_name
 
 
 def _kb(ctx: Any) -> KnowledgeBase | None:
-    paths = (getattr(ctx, "params", None) or {}).get("kb")
-    if not paths:
-        env = os.environ.get("FORACLI_KB", "")
-        paths = [Path(p) for p in env.split(os.pathsep) if p]
+    env = environment_of(ctx)
     try:
-        return load_knowledge_base(paths)
+        return env.load(env.layers((getattr(ctx, "params", None) or {}).get("kb")))
     except (ForacliError, OSError):
         return None
 
@@ -50,10 +46,17 @@ def complete_procedure(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
     return _matching(candidates, incomplete)
 
 
-def complete_section(incomplete: str) -> list[tuple[str, str]]:
-    """Section keys and aliases."""
-    candidates = [(s.key, s.title) for s in SECTIONS]
-    candidates += [(a, s.title) for s in SECTIONS for a in s.aliases]
+def complete_section(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
+    """Section keys and aliases (not the title's own spelling: it is offered as help)."""
+    w = words(environment_of(ctx).locale)
+    titles = {s.key: w.section_title(s.key) for s in SECTIONS}
+    candidates = [(s.key, titles[s.key]) for s in SECTIONS]
+    candidates += [
+        (a, titles[s.key])
+        for s in SECTIONS
+        for a in s.aliases
+        if a != normalise_name(titles[s.key])
+    ]
     return _matching(candidates, incomplete)
 
 
@@ -65,12 +68,20 @@ def complete_term(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
     candidates = []
     for term in kb.glossary.values():
         candidates.append((normalise_name(term.term), term.definition[:60]))
-        candidates += [(normalise_name(a), f"see {term.term}") for a in term.aliases]
+        see = words(environment_of(ctx).locale).text("completion.see", term=term.term)
+        candidates += [(normalise_name(a), see) for a in term.aliases]
     return _matching(candidates, incomplete)
 
 
-def complete_aspect(incomplete: str) -> list[tuple[str, str]]:
-    """Aspect keys, for compare --aspect."""
-    candidates = [(a.key, a.label) for a in ASPECTS]
-    candidates += [(alias, a.label) for a in ASPECTS for alias in a.aliases]
+def complete_aspect(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
+    """Aspect keys and aliases, for compare --aspect."""
+    w = words(environment_of(ctx).locale)
+    labels = {a.key: w.aspect_label(a.key) for a in ASPECTS}
+    candidates = [(a.key, labels[a.key]) for a in ASPECTS]
+    candidates += [
+        (alias, labels[a.key])
+        for a in ASPECTS
+        for alias in a.aliases
+        if alias != normalise_name(labels[a.key])
+    ]
     return _matching(candidates, incomplete)

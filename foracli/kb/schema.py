@@ -6,9 +6,10 @@ type; the loader stays the authority (it also checks sources, units and numbers)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from foracli.model import (
+from foracli.core.model import (
     ASPECTS,
     PROCEDURE_KEYS,
     SECTIONS,
@@ -30,7 +31,9 @@ def _enum(values: type[Any], description: str) -> dict[str, Any]:
     return {"enum": [member.value for member in values], "description": description}
 
 
-def procedure_schema() -> dict[str, Any]:
+def procedure_schema(
+    section_title: Callable[[str], str], aspect_label: Callable[[str], str]
+) -> dict[str, Any]:
     """A JSON Schema (draft 2020-12) for one procedure file."""
     certainty = _enum(Certainty, "How sure the evidence lets us be (GRADE).")
     point = {
@@ -68,7 +71,8 @@ def procedure_schema() -> dict[str, Any]:
             }
         aspect_props[spec.key] = {
             "type": "object",
-            "description": spec.label + (f" (unit: {spec.unit})" if spec.unit else " (text)"),
+            "description": aspect_label(spec.key)
+            + (f" (unit: {spec.unit})" if spec.unit else " (text)"),
             "required": ["sources"],
             "additionalProperties": False,
             "properties": props,
@@ -136,7 +140,7 @@ def procedure_schema() -> dict[str, Any]:
                         "type": "array",
                         "minItems": 1,
                         "items": point,
-                        "description": spec.title,
+                        "description": section_title(spec.key),
                     }
                     for spec in SECTIONS
                 },

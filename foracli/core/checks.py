@@ -7,15 +7,11 @@ or to trust, so they are reported, not fatal (`--strict` makes them fail).
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import re
 from collections.abc import Sequence
-from pathlib import Path
 
-from foracli.errors import KnowledgeBaseError, Problem
-from foracli.loader import load_knowledge_base
-from foracli.model import KnowledgeBase, Procedure
+from foracli.core.errors import Problem
+from foracli.core.model import KnowledgeBase, Procedure
 
 # Medical words that need a glossary entry wherever the text uses them. Readability
 # formulas undercount their syllables, so a grade gate alone would not catch them.
@@ -161,28 +157,6 @@ def flesch_kincaid_grade(sentences: int, words: int, syllables: int) -> float:
     return 0.39 * (words / sentences) + 11.8 * (syllables / words) - 15.59
 
 
-def validate(paths: Sequence[Path], *, today: dt.date) -> list[Problem]:
-    """Every error and warning for *paths* merged over the shipped knowledge base.
-
-    With *paths*, only problems inside them are reported: the shipped files are
-    checked by their own tests, and their warnings are not the user's to fix.
-    """
-    try:
-        kb = load_knowledge_base(paths)
-        problems = content_warnings(kb, today)
-    except KnowledgeBaseError as error:
-        problems = error.problems
-    if not paths:
-        return problems
-    roots = [Path(os.path.realpath(p)) for p in paths]
-
-    def inside(problem: Problem) -> bool:
-        where = Path(os.path.realpath(problem.path))
-        return any(where == root or where.is_relative_to(root) for root in roots)
-
-    return [p for p in problems if inside(p)]
-
-
 def summary(problems: Sequence[Problem]) -> str:
     """'2 errors, 1 warning in 2 files', or 'no problems found'."""
     if not problems:
@@ -193,29 +167,4 @@ def summary(problems: Sequence[Problem]) -> str:
     return (
         f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
         f"in {files} file{'s' * (files != 1)}"
-    )
-
-
-def problems_json(problems: Sequence[Problem], *, ok: bool) -> str:
-    """The problems as a JSON document (schema_version 1)."""
-    return (
-        json.dumps(
-            {
-                "schema_version": 1,
-                "kind": "validation",
-                "ok": ok,
-                "problems": [
-                    {
-                        "path": p.path,
-                        "line": p.line,
-                        "column": p.column,
-                        "severity": p.severity,
-                        "message": p.message,
-                    }
-                    for p in problems
-                ],
-            },
-            indent=2,
-        )
-        + "\n"
     )

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TextIO
+from typing import Annotated, NoReturn
 
 import typer
 
-from foracli import __version__, checks, completion, fastpath, loader, outcache, query
-from foracli.errors import ExitCode, ForacliError
-from foracli.loader import load_knowledge_base
-from foracli.model import KnowledgeBase
-from foracli.output import Color, Format, plan_output
+from foracli import __version__, content
+from foracli.app import completion, validation
+from foracli.app.present import Environment, environment_of, present
+from foracli.core import checks, query
+from foracli.core.errors import ExitCode, ForacliError
+from foracli.core.model import KnowledgeBase
+from foracli.core.query import View
+from foracli.render import Color, Format
+from foracli.render.jsonout import validation_document
 
 app = typer.Typer(
     name="foracli",
@@ -88,6 +91,7 @@ def root(
 
 @app.command()
 def explain(
+    ctx: typer.Context,
     procedure: Annotated[
         list[str] | None,
         typer.Argument(
@@ -116,18 +120,12 @@ def explain(
     Example: foracli explain open -s steps -s recovery
     """
     name = " ".join(procedure) if procedure else query.DEFAULT_PROCEDURE
-    _show(
-        "explanation",
-        lambda base: query.explain(base, name, section or ()),
-        kb,
-        fmt,
-        color,
-        pager=pager,
-    )
+    _show(ctx, lambda base: query.explain(base, name, section or ()), kb, fmt, color, pager=pager)
 
 
 @app.command()
 def compare(
+    ctx: typer.Context,
     procedures: Annotated[
         list[str],
         typer.Argument(
@@ -166,7 +164,7 @@ def compare(
     if len(procedures) < 2:
         raise typer.BadParameter("give at least two procedures", param_hint="PROCEDURES")
     _show(
-        "comparison",
+        ctx,
         lambda base: query.compare(base, procedures, evidence=evidence, aspects=aspect or ()),
         kb,
         fmt,
@@ -178,6 +176,7 @@ def compare(
 
 @app.command("list")
 def list_command(
+    ctx: typer.Context,
     fmt: FormatOption = Format.AUTO,
     color: ColorOption = Color.AUTO,
     kb: KbOption = None,
@@ -186,11 +185,12 @@ def list_command(
 
     Example: foracli list
     """
-    _show("procedures", query.list_procedures, kb, fmt, color)
+    _show(ctx, query.list_procedures, kb, fmt, color)
 
 
 @app.command()
 def search(
+    ctx: typer.Context,
     words: Annotated[list[str], typer.Argument(help="What you want to know.", show_default=False)],
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, help="At most this many hits.")
@@ -203,11 +203,13 @@ def search(
 
     Example: foracli search how long off work
     """
-    _show("search", lambda base: query.find(base, " ".join(words), limit=limit), kb, fmt, color)
+    wording = content.words(_env(ctx).locale)
+    _show(ctx, lambda base: query.find(base, " ".join(words), wording, limit=limit), kb, fmt, color)
 
 
 @app.command()
 def glossary(
+    ctx: typer.Context,
     term: Annotated[
         list[str] | None,
         typer.Argument(
@@ -225,11 +227,12 @@ def glossary(
     Example: foracli glossary foramen
     """
     name = " ".join(term) if term else None
-    _show("glossary", lambda base: query.glossary(base, name), kb, fmt, color)
+    _show(ctx, lambda base: query.glossary(base, name), kb, fmt, color)
 
 
 @app.command()
 def sources(
+    ctx: typer.Context,
     procedure: Annotated[
         list[str] | None,
         typer.Argument(
@@ -247,11 +250,12 @@ def sources(
     Example: foracli sources endoscopic
     """
     name = " ".join(procedure) if procedure else None
-    _show("sources", lambda base: query.list_sources(base, name), kb, fmt, color)
+    _show(ctx, lambda base: query.list_sources(base, name), kb, fmt, color)
 
 
 @app.command()
 def handout(
+    ctx: typer.Context,
     procedure: Annotated[
         list[str],
         typer.Argument(
@@ -285,11 +289,11 @@ def handout(
 
     Example: foracli handout endoscopic --compare open -o handout.html
     """
-    from foracli.handout import write_handout
+    from foracli.app.handout import write_handout
 
     try:
         written = write_handout(
-            load_knowledge_base(_layers(kb)),
+            _env(ctx).load(_env(ctx).layers(kb)),
             " ".join(procedure),
             output=output,
             compare_with=compare,
@@ -302,6 +306,7 @@ def handout(
 
 @app.command()
 def validate(
+    ctx: typer.Context,
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
@@ -322,12 +327,12 @@ def validate(
     if fmt not in (Format.TEXT, Format.JSON, Format.AUTO):
         raise typer.BadParameter("validate writes text or json", param_hint="--format")
     try:
-        problems = checks.validate(paths or (), today=dt.date.today())
+        problems = validation.validate(paths or (), today=dt.date.today())
     except ForacliError as error:
         _fail(error)
     failed = any(p.severity == "error" or strict for p in problems)
     if fmt is Format.JSON:
-        sys.stdout.write(checks.problems_json(problems, ok=not failed))
+        sys.stdout.write(validation_document(problems, ok=not failed))
     else:
         sys.stdout.writelines(f"{p}\n" for p in problems)
     sys.stderr.write(f"foracli: {checks.summary(problems)}\n")
@@ -341,155 +346,43 @@ def schema() -> None:
 
     Example: foracli schema > procedure.schema.json
     """
-    from foracli.schema import procedure_schema
+    from foracli.kb.schema import procedure_schema
 
-    sys.stdout.write(json.dumps(procedure_schema(), indent=2) + "\n")
+    w = content.words()
+    document = procedure_schema(w.section_title, w.aspect_label)
+    sys.stdout.write(json.dumps(document, indent=2) + "\n")
 
 
-def _layers(kb: list[Path] | None) -> list[Path]:
-    """--kb paths, else FORACLI_KB's non-empty entries (an empty one must not mean '.')."""
-    return list(kb) if kb else [Path(p) for p in fastpath.env_layers(os.environ)]
+_env = environment_of
 
 
 def _show(
-    kind: str,
-    ask: Callable[[KnowledgeBase], object],
+    ctx: typer.Context,
+    ask: Callable[[KnowledgeBase], View],
     kb: list[Path] | None,
     fmt: Format,
     color: Color,
-    **options: Any,
+    *,
+    pager: bool | None = False,
+    bars: bool = True,
 ) -> None:
-    """Load the knowledge base, ask it *ask*, and print the answer; errors become exits."""
+    """Load the knowledge base, ask it *ask*, and present the answer; errors become exits."""
+    env = _env(ctx)
     try:
-        view = ask(load_knowledge_base(_layers(kb)))
+        view = ask(env.load(env.layers(kb)))
     except ForacliError as error:
         _fail(error)
-    _emit(kind, view, fmt, color, **options)
+    present(env, view, fmt, color, pager=pager, bars=bars)
 
 
-def _fail(error: ForacliError) -> NoReturn:
-    for line in error.lines():
+def _fail(error: ForacliError, locale: str = "en") -> NoReturn:
+    for line in content.words(locale).error_lines(error):
         sys.stderr.write(f"foracli: {line}\n")
     raise typer.Exit(code=int(error.exit_code))
 
 
-# Set by the launcher: the argument list of this run, so _emit may cache its output.
-REPLAYABLE_ARGV: list[str] | None = None
-
-
-class Recorder:
-    """A stdout stand-in that keeps a copy of what is written (for the output cache)
-    while behaving, for Rich's terminal checks, exactly like the real stream."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.parts: list[str] = []
-
-    def write(self, text: str) -> int:
-        # Click's echo may hand over bytes; keep the record in text either way.
-        self.parts.append(text.decode() if isinstance(text, bytes) else text)
-        return self.stream.write(text)
-
-    def encoded(self) -> bytes:
-        """What was written, as the stream itself would have encoded it."""
-        encoding = getattr(self.stream, "encoding", None) or "utf-8"
-        errors = getattr(self.stream, "errors", None) or "strict"
-        return "".join(self.parts).encode(encoding, errors)
-
-    def writelines(self, lines: Iterable[str]) -> None:
-        for line in lines:
-            self.write(line)
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.stream, name)
-
-
-def _emit(
-    kind: str,
-    view: object,
-    fmt: Format,
-    color: Color,
-    *,
-    pager: bool | None = False,
-    **options: object,
-) -> None:
-    """Render *view* to stdout with the renderer the flags and terminal call for."""
-    replay = fastpath.cache_key(REPLAYABLE_ARGV, os.environ) if REPLAYABLE_ARGV else None
-    recorder = Recorder(sys.stdout)
-    out: TextIO = recorder if replay else sys.stdout  # type: ignore[assignment]
-    paged = _render(kind, view, fmt, color, out, pager=pager, **options)
-    if replay is not None and not paged:  # what went to a pager was never recorded
-        directory, key, layers = replay
-        try:
-            output = recorder.encoded()
-        except UnicodeError:
-            return  # cannot be replayed byte for byte: simply not cached
-        inputs = loader.last_snapshot
-        if inputs is None:
-            return  # the files could not all be stat'ed: not cacheable
-        trees, files = _watched(layers)
-        outcache.store(
-            directory, key, inputs, output, code=_library_files(), trees=trees, files=files
-        )
-
-
-def _library_files() -> list[str]:
-    """Typer's and Rich's files: an upgraded library may render differently."""
-    files: list[str] = []
-    for module in ("typer", "rich"):
-        loaded = sys.modules.get(module)
-        if loaded is not None and getattr(loaded, "__file__", None):
-            files.append(str(loaded.__file__))
-    return files
-
-
-def _watched(layers: list[str]) -> tuple[list[str], list[str]]:
-    """Where the knowledge base lives: whole folder trees, and single files (every
-    file of every layer can change a name's meaning or a source). *layers* are
-    absolute already (fastpath.cache_key)."""
-    trees = [os.path.abspath(fastpath.shipped_dir())]
-    files: list[str] = []
-    for layer in layers:
-        (trees if os.path.isdir(layer) else files).append(layer)
-    return list(dict.fromkeys(trees)), list(dict.fromkeys(files))
-
-
-def _render(
-    kind: str,
-    view: object,
-    fmt: Format,
-    color: Color,
-    out: TextIO,
-    *,
-    pager: bool | None = False,
-    **options: object,
-) -> bool:
-    """Write *view* to *out*; True when it went through the pager instead."""
-    plan = plan_output(fmt, color, isatty=out.isatty(), env=os.environ)
-    if plan.format is Format.RICH:
-        from foracli.render import terminal
-
-        console = terminal.make_console(out, plan.terminal)
-        render = getattr(terminal, f"render_{kind}")
-        # clig.dev: page only when a person is at both ends, never into a pipe.
-        if pager is None:
-            pager = sys.stdin.isatty() and out.isatty()
-        if pager and out.isatty():
-            os.environ.setdefault("LESS", "-FRX")  # short pages print at once, keep colour
-            with console.pager(styles=True):
-                render(view, console, **options)
-            return True
-        render(view, console, **options)
-        return False
-    # Imported on demand: each path pays only for the renderer it uses.
-    module = {Format.JSON: "jsonout", Format.MARKDOWN: "markdown"}.get(plan.format, "plain")
-    renderer = importlib.import_module(f"foracli.render.{module}")
-    getattr(renderer, f"render_{kind}")(view, out)
-    return False
-
-
-def main() -> None:
-    """Console-script entry point: run the app and end quietly on a closed pipe."""
+def run(argv: list[str] | None = None, env: Environment | None = None) -> int:
+    """Run the app on *argv* with *env*; the exit status, quietly after a closed pipe."""
     # A stdout that cannot encode some text (PYTHONIOENCODING=ascii) shows '?'
     # rather than ending in a traceback.
     if hasattr(sys.stdout, "reconfigure"):
@@ -497,7 +390,7 @@ def main() -> None:
     code: int | str | None = ExitCode.OK
     try:
         try:
-            app()
+            app(args=argv, obj=env)
         except SystemExit as done:
             code = done.code
         sys.stdout.flush()
@@ -507,4 +400,9 @@ def main() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         code = 1  # the exit status the Python docs suggest for EPIPE
-    sys.exit(code)
+    return code if isinstance(code, int) else (0 if code is None else 1)
+
+
+def main() -> None:
+    """Run the app on this process's arguments, without the speed layer."""
+    sys.exit(run())

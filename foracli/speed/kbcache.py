@@ -22,8 +22,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from foracli import outcache
-from foracli.model import KnowledgeBase
+from foracli.core.model import KnowledgeBase
+from foracli.kb import loader
+from foracli.speed import outcache
 
 FORMAT = 4
 
@@ -142,3 +143,30 @@ def store_files(
 ) -> None:
     """Keep each clean file's parsed contents for the next run."""
     _store(_path("files", layers), code, dict(parsed))
+
+
+def load(layers: Sequence[Path]) -> tuple[KnowledgeBase, dict[str, outcache.Signature] | None]:
+    """The knowledge base of *layers*, through the caches, and the signatures of every
+    folder and file it was built from, taken before reading (None: not cacheable, as
+    when a file changed within the last moments or could not be stat'ed)."""
+    files = [path for root in layers for path in loader.yaml_files(root)]
+    # Taken before reading: an edit made meanwhile then misses every cache.
+    taken = outcache.snapshot([str(p) for p in layers], [str(p) for p in files])
+    signatures, recent = taken or ({}, frozenset())
+    inputs = signatures if taken and not recent else None
+    code = code_key(layers)
+    wanted = key(code, signatures) if inputs else None
+    cached = lookup(layers, wanted)
+    if cached is not None:
+        return cached, inputs
+    # Files unchanged since an earlier run are not parsed again: after one edit
+    # to a 10,000-file knowledge base, only that file is.
+    earlier = lookup_files(layers, code)
+    settled = {path: signature for path, signature in signatures.items() if path not in recent}
+    reuse = loader.Reuse(earlier, settled)
+    kb = loader.read_layers(layers, reuse).kb
+    store(layers, wanted, kb)
+    parsed = reuse.parsed
+    if parsed.keys() != earlier.keys() or any(parsed[p] is not earlier[p] for p in parsed):
+        store_files(layers, code, parsed)
+    return kb, inputs

@@ -9,10 +9,10 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from foracli.errors import MissingSectionError, NoMatchError, NotFoundError
-from foracli.model import (
+from foracli.core.errors import MissingSectionError, NoMatchError, NotFoundError
+from foracli.core.model import (
     ASPECTS,
     ASPECTS_BY_KEY,
     SECTIONS,
@@ -25,8 +25,8 @@ from foracli.model import (
     Source,
     Term,
 )
-from foracli.search import Hit, search
-from foracli.text import normalise_name
+from foracli.core.search import Hit, Wording, search
+from foracli.core.text import normalise_name
 
 DEFAULT_PROCEDURE = "endoscopic-foraminotomy"
 
@@ -88,7 +88,7 @@ def _resolve_fixed(kind: str, typed: str, names: Iterable[tuple[str, Iterable[st
 
 def resolve_section(key: str) -> str:
     """The section key *key* names (key, title or alias), or NotFoundError."""
-    return _resolve_fixed("section", key, ((s.key, (s.key, s.title, *s.aliases)) for s in SECTIONS))
+    return _resolve_fixed("section", key, ((s.key, (s.key, *s.aliases)) for s in SECTIONS))
 
 
 @dataclass(frozen=True)
@@ -231,9 +231,9 @@ class SearchResult:
     hits: tuple[Hit, ...]
 
 
-def find(kb: KnowledgeBase, text: str, *, limit: int = 20) -> SearchResult:
+def find(kb: KnowledgeBase, text: str, wording: Wording, *, limit: int = 20) -> SearchResult:
     """Ranked matches for *text*; NotFoundError (with a hint) when nothing matches."""
-    hits = tuple(search(kb, text, limit=limit))
+    hits = tuple(search(kb, text, wording, limit=limit))
     if not hits:
         raise NoMatchError(text)
     return SearchResult(text, hits)
@@ -288,4 +288,40 @@ def _uses(kb: KnowledgeBase, term: Term) -> tuple[tuple[str, str], ...]:
 
 def resolve_aspect(name: str) -> str:
     """The aspect key *name* names (key, label or alias), or NotFoundError with suggestions."""
-    return _resolve_fixed("aspect", name, ((a.key, (a.key, a.label, *a.aliases)) for a in ASPECTS))
+    return _resolve_fixed("aspect", name, ((a.key, (a.key, *a.aliases)) for a in ASPECTS))
+
+
+@dataclass(frozen=True)
+class Handout:
+    """What a printed handout shows: a page, an optional comparison, the terms it uses."""
+
+    explanation: Explanation
+    comparison: ComparisonView | None
+    terms: tuple[Term, ...]
+
+
+def terms_used(glossary: Iterable[Term], text: str) -> list[Term]:
+    """The terms whose name or an alias occurs in *text* as a whole word, any case, by name.
+
+    Each keeps only the aliases the text uses: the words a reader will look for.
+    """
+    found = []
+    for term in glossary:
+        aliases = tuple(
+            a
+            for a in term.aliases
+            if a.casefold() != term.term.casefold() and _word(a).search(text)
+        )
+        if aliases or _word(term.term).search(text):
+            found.append(replace(term, aliases=aliases))
+    return sorted(found, key=lambda t: t.term.casefold())
+
+
+def _word(name: str) -> re.Pattern[str]:
+    # Spaces in a term match any run of whitespace; \w edges keep "pen" out of "open".
+    body = r"\s+".join(re.escape(part) for part in name.split())
+    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+
+
+# Every view a page renderer must handle; each renderer matches on it exhaustively.
+View = Explanation | ComparisonView | ProcedureList | SearchResult | GlossaryView | SourceList

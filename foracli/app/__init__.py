@@ -1,0 +1,1 @@
+"""The application: Typer commands, completion and the presenter."""

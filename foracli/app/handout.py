@@ -1,0 +1,111 @@
+"""`handout`: one printable page for a patient, written to a file as HTML or Markdown.
+
+Builds the views with `query`, picks the glossary terms the page uses, renders to
+a string and writes it atomically, so a failed run never leaves half a file or
+destroys one the user had.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from pathlib import Path
+
+from foracli import content
+from foracli.core import query
+from foracli.core.errors import HandoutError
+from foracli.core.model import KnowledgeBase
+from foracli.render import Renderer
+from foracli.render.common import page_text
+from foracli.render.html import HtmlHandoutRenderer
+from foracli.render.markdown import MarkdownHandoutRenderer
+
+HTML_SUFFIXES = (".html", ".htm")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+def write_handout(
+    kb: KnowledgeBase,
+    procedure: str,
+    *,
+    output: Path,
+    compare_with: str | None = None,
+    force: bool = False,
+) -> Path:
+    """Write the handout for *procedure* (and its comparison with *compare_with*) to *output*.
+
+    The suffix picks HTML or Markdown; an existing file is replaced only with *force*.
+    """
+    suffix = output.suffix.lower()
+    if suffix not in HTML_SUFFIXES + MARKDOWN_SUFFIXES:
+        known = ", ".join(HTML_SUFFIXES + MARKDOWN_SUFFIXES)
+        raise HandoutError("unknown-format", output=output, known=known)
+    _check_target(output, force=force)
+    view = query.explain(kb, procedure)
+    comparison = None
+    if compare_with is not None:
+        comparison = query.compare(kb, [procedure, compare_with])
+        if len(comparison.procedures) < 2:
+            raise HandoutError("same-procedure", name=view.procedure.name)
+    terms = query.terms_used(kb.glossary.values(), page_text(view, comparison, content.words()))
+    page = query.Handout(view, comparison, tuple(terms))
+    renderer: Renderer[query.Handout]
+    renderer = HtmlHandoutRenderer() if suffix in HTML_SUFFIXES else MarkdownHandoutRenderer()
+    buffer = io.StringIO()
+    renderer.render(page, buffer)
+    _write_atomically(output, buffer.getvalue(), force=force)
+    return output
+
+
+def _check_target(output: Path, *, force: bool) -> None:
+    if output.is_dir():
+        raise HandoutError("is-folder", output=output)
+    if output.exists() and not force:
+        raise HandoutError("exists", output=output)
+    if not output.parent.is_dir():
+        raise HandoutError("no-folder", output=output, folder=output.parent)
+
+
+def _write_atomically(output: Path, text: str, *, force: bool) -> None:
+    """Write a temporary file beside *output*, then move it into place in one step."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    except OSError as error:
+        raise HandoutError("cannot-write", output=output, reason=error.strerror) from error
+    temp = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        temp.chmod(_file_mode(output))
+        if force:
+            os.replace(temp, output)
+        else:
+            _link_new(temp, output)
+    except OSError as error:
+        raise HandoutError("cannot-write", output=output, reason=error.strerror) from error
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _link_new(temp: Path, output: Path) -> None:
+    # A hard link fails if *output* appeared since the check: no race can clobber it.
+    try:
+        os.link(temp, output)
+    except FileExistsError:
+        raise HandoutError("exists", output=output) from None
+    except OSError:
+        if output.exists():  # no hard links on this file system
+            raise HandoutError("exists", output=output) from None
+        os.replace(temp, output)
+
+
+def _file_mode(output: Path) -> int:
+    """Keep a replaced file's permissions; give a new one the usual umask-based mode."""
+    if output.exists():
+        return output.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

@@ -1,0 +1,117 @@
+"""The presenter: where a command's view goes, and how.
+
+It owns the output plan (format and colour), the pager, broken pipes, write
+errors and the one recording hook through which the speed layer keeps what was
+written. Everything it needs arrives in an `Environment`, passed explicitly (in
+the spirit of httpie's), so a test can hand it fake streams and no module
+global carries state between layers.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from foracli.app.output import plan_output
+from foracli.core.model import KnowledgeBase
+from foracli.core.query import View
+from foracli.kb import files
+from foracli.kb.loader import load_knowledge_base
+from foracli.render import Color, Format, page_renderer
+
+Loader = Callable[[Sequence[Path]], KnowledgeBase]
+Record = Callable[[bytes], None]
+
+
+@dataclass
+class Environment:
+    """The streams, variables and hooks of one run.
+
+    *load* turns the user's knowledge-base paths into a knowledge base (the speed
+    layer may wrap it with its caches); *record*, when set, is handed the exact
+    bytes a view wrote, unless they went to a pager.
+    """
+
+    stdin: TextIO = field(default_factory=lambda: sys.stdin)
+    stdout: TextIO = field(default_factory=lambda: sys.stdout)
+    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    load: Loader = load_knowledge_base
+    record: Record | None = None
+    locale: str = "en"
+
+    def layers(self, kb: Sequence[Path] | None) -> list[Path]:
+        """--kb paths, else FORACLI_KB's non-empty entries (an empty one must not mean '.')."""
+        return list(kb) if kb else [Path(p) for p in files.env_layers(self.environ)]
+
+
+def environment_of(ctx: object) -> Environment:
+    """The run's environment from a Click context: the launcher's, else one for this
+    process (in-process tests, `python -c`), kept on the root context."""
+    root = ctx.find_root()  # type: ignore[attr-defined]
+    if not isinstance(root.obj, Environment):
+        root.obj = Environment()
+    return root.obj
+
+
+class Recorder:
+    """A stdout stand-in that keeps a copy of what is written (for the recording hook)
+    while behaving, for Rich's terminal checks, exactly like the real stream."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        # Click's echo may hand over bytes; keep the record in text either way.
+        self.parts.append(text.decode() if isinstance(text, bytes) else text)
+        return self.stream.write(text)
+
+    def encoded(self) -> bytes:
+        """What was written, as the stream itself would have encoded it."""
+        encoding = getattr(self.stream, "encoding", None) or "utf-8"
+        errors = getattr(self.stream, "errors", None) or "strict"
+        return "".join(self.parts).encode(encoding, errors)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)
+
+
+def present(
+    env: Environment,
+    view: View,
+    fmt: Format,
+    color: Color,
+    *,
+    pager: bool | None = False,
+    bars: bool = True,
+) -> None:
+    """Render *view* to the run's stdout with the renderer the flags and terminal call
+    for, paging when asked (or, by default, when a person is at both ends)."""
+    recorder = Recorder(env.stdout) if env.record is not None else None
+    out: TextIO = recorder if recorder is not None else env.stdout  # type: ignore[assignment]
+    plan = plan_output(fmt, color, isatty=out.isatty(), env=env.environ)
+    paged = False
+    if plan.format is Format.RICH:
+        # clig.dev: page only when a person is at both ends, never into a pipe.
+        if pager is None:
+            pager = env.stdin.isatty() and out.isatty()
+        paged = bool(pager and out.isatty())
+        if paged:
+            os.environ.setdefault("LESS", "-FRX")  # short pages print at once, keep colour
+    renderer = page_renderer(plan.format, plan.terminal, locale=env.locale, bars=bars, paged=paged)
+    renderer.render(view, out)
+    if recorder is None or env.record is None or paged:  # a pager's output is never recorded
+        return
+    try:
+        output = recorder.encoded()
+    except UnicodeError:
+        return  # cannot be replayed byte for byte: simply not recorded
+    env.record(output)

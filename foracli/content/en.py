@@ -1,0 +1,161 @@
+"""English: every word foracli's code adds to what the knowledge base says.
+
+Keyed by id. Knowledge-base text stays in the knowledge base; this is the frame
+around it (titles, labels, certainty words, the disclaimer, messages, hints).
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # Section titles, in the fixed order (core.model.SECTIONS), and the headings
+    # that read differently for care without surgery.
+    "section.what": "What it is",
+    "section.who": "Who it may help",
+    "section.alternatives": "Other choices, including not having surgery",
+    "section.prepare": "How to get ready",
+    "section.steps": "What happens during surgery",
+    "section.benefits": "Possible benefits",
+    "section.risks": "Possible risks",
+    "section.recovery": "Recovery",
+    "section.red-flags": "When to get help",
+    "section.questions": "Questions to ask your surgeon",
+    "section.key-points": "Key points",
+    "section.non-surgical.steps": "What the treatment involves",
+    "section.non-surgical.questions": "Questions to ask your doctor",
+    # The rows of compare (core.model.ASPECTS).
+    "aspect.incision": "Skin cut",
+    "aspect.anaesthesia": "Anaesthesia",
+    "aspect.operating-time": "Operating time",
+    "aspect.blood-loss": "Blood loss",
+    "aspect.hospital-stay": "Hospital stay",
+    "aspect.return-to-activity": "Back to normal activity",
+    "aspect.return-to-work": "Back to work",
+    "aspect.pain-relief": "Relief of arm or leg pain",
+    "aspect.complications": "Complications (any)",
+    "aspect.main-risks": "Main risks",
+    "aspect.reoperation": "Another operation later",
+    "aspect.evidence": "Quality of the evidence",
+    # Certainty (GRADE levels, in plain words).
+    "certainty.high": "We are sure",
+    "certainty.moderate": "We are fairly sure",
+    "certainty.low": "We are not sure",
+    "certainty.very-low": "We are very unsure",
+    # Head-to-head findings; {a} is the procedure the finding is about.
+    "finding.lower": "Lower with {a}",
+    "finding.higher": "Higher with {a}",
+    "finding.no-difference": "No clear difference",
+    "finding.mixed": "Mixed results",
+    "finding.unclear": "Not clear",
+    # Kinds of source.
+    "study.meta-analysis": "meta-analysis",
+    "study.systematic-review": "systematic review",
+    "study.rct": "randomised trial",
+    "study.cohort": "cohort study",
+    "study.case-series": "case series",
+    "study.registry": "registry or database study",
+    "study.guideline": "guideline",
+    "study.review": "narrative review",
+    "study.biomechanical": "laboratory study",
+    "study.expert-opinion": "expert opinion",
+    "study.practice-page": "surgeon's practice page",
+    "study.patient-information": "patient information",
+    "study.textbook": "textbook",
+    "evidence.level": "{kind}, evidence level {level}",
+    "evidence.people": "{count} people",
+    # Amounts.
+    "amount.no-good-data": "no good data",
+    "amount.range": "{low} to {high}",
+    "amount.in-100": "about {span} in 100 people",
+    "unit.days": "days",
+    "unit.days.one": "day",
+    "unit.weeks": "weeks",
+    "unit.weeks.one": "week",
+    "unit.minutes": "minutes",
+    "unit.minutes.one": "minute",
+    # The frame of every page.
+    "disclaimer": (
+        "This is general information, not medical advice. "
+        "Talk to your own surgeon or doctor about your situation."
+    ),
+    "emergency": (
+        "If you suddenly have new weakness, numbness around your bottom or genitals, "
+        "or cannot control your bladder or bowels, get emergency help now."
+    ),
+    "review": "Last reviewed: {reviewed}. Next review due: {due}.",
+    "see-also": "See also: {items}.",
+    "see-also.item": "{name} (foracli explain {id})",
+    "heading.sources": "Sources",
+    "heading.sources-for": "Sources: {name}",
+    "heading.at-a-glance": "At a glance",
+    "heading.studies-found": "What studies comparing them found",
+    "heading.evidence": "Evidence behind each row",
+    "heading.procedures": "Procedures",
+    "heading.glossary": "Glossary",
+    "heading.search": "Search: {query}",
+    "heading.words-used": "Words used on this page",
+    "heading.comparison": "How it compares",
+    "label.head-to-head": "Head-to-head",
+    "label.also-called": "Also called",
+    "label.used-in": "Used in",
+    "label.also": "also",
+    "label.summary": "Summary",
+    "column.row": "Row",
+    "column.study": "Study",
+    "column.source": "Source",
+    "column.evidence": "Evidence",
+    "column.name": "Name",
+    "column.id": "Id",
+    "column.what-it-is": "What it is",
+    "column.where": "Where",
+    "column.sentence": "Sentence",
+    "column.term": "Term",
+    "column.meaning": "Meaning",
+    "column.aspect": "Aspect",
+    "versus": " vs ",
+    "scale": "{label} ({unit}), 0 to {top}",
+    # Messages (each printed after "foracli: " on one line).
+    "error.unknown": "unknown {kind} '{name}'",
+    "error.did-you-mean": "{message}; did you mean {choices}?",
+    "error.or": " or ",
+    "error.no-match": (
+        "nothing matches '{query}'; try fewer or plainer words, "
+        "or 'foracli glossary' for the terms used"
+    ),
+    "error.no-path": "no such knowledge-base file or folder: {path}",
+    "error.cannot-read-path": "cannot read knowledge-base path {path}: {reason}",
+    "error.no-section": "procedure '{procedure}' has no section '{name}'",
+    "error.more-problems": "{first} (and {count} more problem{plural})",
+    "kind.procedure": "procedure",
+    "kind.section": "section",
+    "kind.term": "term",
+    "kind.aspect": "aspect",
+    "completion.see": "see {term}",
+    "handout.unknown-format": "cannot tell the format of '{output}': name it with {known}",
+    "handout.same-procedure": "cannot compare '{name}' with itself",
+    "handout.is-folder": "'{output}' is a folder; give a file name such as handout.html",
+    "handout.exists": "'{output}' already exists; use --force to replace it",
+    "handout.no-folder": "cannot write '{output}': folder '{folder}' does not exist",
+    "handout.cannot-write": "cannot write '{output}': {reason}",
+}
+
+# Words that carry no meaning for matching ("how long off work" -> "long", "work").
+_STOPWORD_TEXT = (
+    "a an and are as at be been being by can could do does did for from had has have "
+    "how i if in into is it its me my no not of off on or our so than that the their "
+    "them then there these they this to too was we were what when where which who why "
+    "will with would you your about after before long much many soon get back"
+)
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+# Everyday words people type for what the text calls something else.
+SYNONYMS = {
+    "job": "work",
+    "duty": "work",
+    "office": "work",
+    "anesthetic": "anesthesia",
+    "cut": "incision",
+    "scar": "scar",
+    "op": "operation",
+    "surgery": "operation",
+    "sciatic": "sciatica",
+    "numb": "numbness",
+}

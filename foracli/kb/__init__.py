@@ -1,0 +1,1 @@
+"""The knowledge base on disk: file rules, YAML reading, the loader and its JSON Schema."""

@@ -1,0 +1,123 @@
+"""The `foracli` command: replay cached output when possible, else run the app with
+the caches wrapped around it.
+
+Imports nothing heavy at module level: a replay costs a few stat calls and one read.
+This is the only place the speed layer meets the app: it hands the app a loader
+that goes through the knowledge-base caches and a hook that records output.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from pathlib import Path
+
+    from foracli.core.model import KnowledgeBase
+    from foracli.speed.outcache import Signature
+
+
+def main() -> None:
+    """Console-script entry point."""
+    from foracli.speed import fastpath
+
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")  # never a traceback for unencodable text
+    argv = sys.argv[1:]
+    if fastpath.try_replay(argv):
+        return
+    asks_help = fastpath.help_key(argv, os.environ)
+    if asks_help is not None and fastpath.replay(*asks_help):
+        return
+    from foracli.app import cli
+    from foracli.app.present import Environment
+
+    session = Session(argv, os.environ)
+    env = Environment(load=session.load, record=session.record if session.replayable else None)
+    if asks_help is None:
+        sys.exit(cli.run(argv, env))
+    # Help is rendered by Typer and Rich straight to stdout: record it on the way.
+    from foracli.app.present import Recorder
+
+    recorder = Recorder(sys.stdout)
+    sys.stdout = recorder
+    try:
+        code = cli.run(argv, env)
+    finally:
+        sys.stdout = recorder.stream
+    if code == 0:
+        import contextlib
+
+        from foracli.speed import outcache
+
+        with contextlib.suppress(UnicodeError):  # not cached; it was printed all the same
+            outcache.store(*asks_help, {}, recorder.encoded(), code=library_files())
+    sys.exit(code)
+
+
+class Session:
+    """One run's link from the app to the caches.
+
+    `load` reads the knowledge base through the parsed-KB caches and keeps the
+    signatures of what it read; `record` stores the bytes the app wrote under this
+    run's key, with those signatures, so the next identical run can replay them.
+    """
+
+    def __init__(self, argv: list[str], environ: Mapping[str, str]) -> None:
+        from foracli.speed import fastpath
+
+        self.argv = argv
+        self.environ = environ
+        self.key = fastpath.cache_key(argv, environ)
+        self.inputs: dict[str, Signature] | None = None
+
+    @property
+    def replayable(self) -> bool:
+        """Whether this run's output may be recorded for replay."""
+        return self.key is not None
+
+    def load(self, paths: Sequence[Path]) -> KnowledgeBase:
+        """The knowledge base for the user's *paths*, through the caches."""
+        from foracli.kb.loader import layers_for
+        from foracli.speed import kbcache
+
+        kb, self.inputs = kbcache.load(layers_for(paths))
+        return kb
+
+    def record(self, output: bytes) -> None:
+        """Keep *output* for a replay of this run, if everything it read is known."""
+        from foracli.speed import outcache
+
+        if self.key is None or self.inputs is None:
+            return  # not replayable, or the files could not all be stat'ed
+        directory, key, layers = self.key
+        trees, files = watched(layers)
+        outcache.store(
+            directory, key, self.inputs, output, code=library_files(), trees=trees, files=files
+        )
+
+
+def library_files() -> list[str]:
+    """Typer's and Rich's files: an upgraded library may render differently."""
+    files: list[str] = []
+    for module in ("typer", "rich"):
+        loaded = sys.modules.get(module)
+        if loaded is not None and getattr(loaded, "__file__", None):
+            files.append(str(loaded.__file__))
+    return files
+
+
+def watched(layers: list[str]) -> tuple[list[str], list[str]]:
+    """Where the knowledge base lives: whole folder trees, and single files (every
+    file of every layer can change a name's meaning or a source). *layers* are
+    absolute already (fastpath.cache_key)."""
+    from foracli.kb import files as kb_files
+
+    trees = [os.path.abspath(kb_files.shipped_dir())]
+    files: list[str] = []
+    for layer in layers:
+        (trees if os.path.isdir(layer) else files).append(layer)
+    return list(dict.fromkeys(trees)), list(dict.fromkeys(files))
