@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +14,7 @@ import typer
 from foracli import __version__, content
 from foracli.app import completion, validation
 from foracli.app.present import Environment, environment_of, present
+from foracli.app.streams import after_broken_pipe
 from foracli.core import checks, query
 from foracli.core.errors import ExitCode, ForacliError
 from foracli.core.model import KnowledgeBase
@@ -395,11 +395,7 @@ def run(argv: list[str] | None = None, env: Environment | None = None) -> int:
             code = done.code
         sys.stdout.flush()
     except BrokenPipeError:
-        # Python docs, "Note on SIGPIPE": point stdout at devnull so the
-        # interpreter's final flush cannot fail again, then exit non-zero.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        code = 1  # the exit status the Python docs suggest for EPIPE
+        code = after_broken_pipe()
     return code if isinstance(code, int) else (0 if code is None else 1)
 
 

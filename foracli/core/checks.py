@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from foracli.core.errors import Problem
-from foracli.core.model import KnowledgeBase, Procedure
+from foracli.core.model import KnowledgeBase, Procedure, end_sentence
 
 # Medical words that need a glossary entry wherever the text uses them. Readability
 # formulas undercount their syllables, so a grade gate alone would not catch them.
@@ -69,7 +69,7 @@ def _procedure_warnings(proc: Procedure, today: dt.date) -> list[Problem]:
             )
         )
     for section in proc.sections:
-        text = " ".join(_as_sentence(p.text) for p in section.points)
+        text = " ".join(end_sentence(p.text) for p in section.points)
         sentences, words, syllables = _counts(text)
         if sentences >= 3 and words >= 40:
             grade = flesch_kincaid_grade(sentences, words, syllables)
@@ -128,10 +128,6 @@ def _undefined_terms(proc: Procedure, defined: set[str]) -> list[Problem]:
         )
         for word, section in found.items()
     ]
-
-
-def _as_sentence(text: str) -> str:
-    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def _counts(text: str) -> tuple[int, int, int]:

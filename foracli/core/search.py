@@ -10,13 +10,13 @@ from __future__ import annotations
 import functools
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
 from foracli.core.model import ASPECT_KEYS, ASPECTS, AspectValue, KnowledgeBase
+from foracli.core.text import fold
 
 
 @dataclass(frozen=True)
@@ -46,14 +46,6 @@ ASPECT_WEIGHT = 1.3  # an aspect is the short, comparable answer to "how long / 
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 K1, B = 1.2, 0.75
-
-
-def fold(text: str) -> str:
-    """Case-fold and drop accents."""
-    if text.isascii():  # the same result, much faster: search folds every sentence
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @functools.cache  # a knowledge base has far fewer distinct words than words

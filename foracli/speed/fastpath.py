@@ -14,6 +14,7 @@ import os
 import sys
 
 from foracli.app.inputs import decide
+from foracli.app.streams import after_broken_pipe
 from foracli.kb.files import env_layers
 from foracli.speed import outcache
 
@@ -147,7 +148,5 @@ def replay(directory: str, key: tuple[object, ...]) -> bool:
             written = os.write(1, view)
             view = view[written:]
     except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        raise SystemExit(1) from None
+        raise SystemExit(after_broken_pipe()) from None
     return True
