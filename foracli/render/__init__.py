@@ -8,14 +8,23 @@ the terminal renderer's alone).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol, TextIO, TypeVar
+from typing import Generic, Protocol, TextIO, TypeVar, assert_never
 
-if TYPE_CHECKING:
-    from foracli.core.query import View
+from foracli.core.query import (
+    ComparisonView,
+    Explanation,
+    GlossaryView,
+    ProcedureList,
+    SearchResult,
+    SourceList,
+    View,
+)
 
 V_contra = TypeVar("V_contra", contravariant=True)
+T = TypeVar("T")
 
 
 class Renderer(Protocol[V_contra]):
@@ -23,6 +32,65 @@ class Renderer(Protocol[V_contra]):
 
     def render(self, view: V_contra, out: TextIO) -> None:
         """Write *view* to *out*."""
+
+
+class PageRenderer(ABC, Generic[T]):
+    """A renderer of every page view onto a target of type T (a stream, a console).
+
+    The one place a view is matched to its method: a subclass that leaves a view out
+    cannot be instantiated, and a view added to `View` without a case here fails
+    the type check at `assert_never`.
+    """
+
+    def render(self, view: View, out: TextIO) -> None:
+        """Write *view* to *out*."""
+        self.dispatch(view, self.target(out))
+
+    @abstractmethod
+    def target(self, out: TextIO) -> T:
+        """What the view methods write to, for *out*."""
+
+    def dispatch(self, view: View, target: T) -> None:
+        """Call the method for *view*'s type."""
+        match view:
+            case Explanation():
+                self.explanation(view, target)
+            case ComparisonView():
+                self.comparison(view, target)
+            case ProcedureList():
+                self.procedures(view, target)
+            case SearchResult():
+                self.search(view, target)
+            case GlossaryView():
+                self.glossary(view, target)
+            case SourceList():
+                self.sources(view, target)
+            case _:
+                assert_never(view)
+
+    @abstractmethod
+    def explanation(self, view: Explanation, target: T) -> None:
+        """One procedure page."""
+
+    @abstractmethod
+    def comparison(self, view: ComparisonView, target: T) -> None:
+        """Procedures side by side."""
+
+    @abstractmethod
+    def procedures(self, view: ProcedureList, target: T) -> None:
+        """The list of procedures."""
+
+    @abstractmethod
+    def search(self, view: SearchResult, target: T) -> None:
+        """Search hits."""
+
+    @abstractmethod
+    def glossary(self, view: GlossaryView, target: T) -> None:
+        """Glossary terms."""
+
+    @abstractmethod
+    def sources(self, view: SourceList, target: T) -> None:
+        """A bibliography."""
 
 
 class Format(StrEnum):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any, TextIO, assert_never
+from typing import Any, TextIO
 
 from foracli.content import Words, words
 from foracli.core.errors import Problem
@@ -19,8 +19,8 @@ from foracli.core.query import (
     ProcedureList,
     SearchResult,
     SourceList,
-    View,
 )
+from foracli.render import PageRenderer
 
 SCHEMA_VERSION = 1
 
@@ -254,27 +254,36 @@ def validation_document(problems: Sequence[Problem], *, ok: bool) -> str:
     )
 
 
-class JsonRenderer:
-    """Renders every view (the type checker proves none is missed)."""
+class JsonRenderer(PageRenderer[TextIO]):
+    """Renders every page view (PageRenderer proves none is missed)."""
 
     def __init__(self, *, locale: str = "en") -> None:
-        self.locale = locale
         self.words = words(locale)
 
-    def render(self, view: View, out: TextIO) -> None:
-        """Write *view* to *out*."""
-        match view:
-            case Explanation():
-                render_explanation(view, out, self.words)
-            case ComparisonView():
-                render_comparison(view, out, self.words)
-            case ProcedureList():
-                render_procedures(view, out, self.words)
-            case SearchResult():
-                render_search(view, out, self.words)
-            case GlossaryView():
-                render_glossary(view, out, self.words)
-            case SourceList():
-                render_sources(view, out, self.words)
-            case _:
-                assert_never(view)
+    def target(self, out: TextIO) -> TextIO:
+        """The stream itself."""
+        return out
+
+    def explanation(self, view: Explanation, target: TextIO) -> None:
+        """One procedure page."""
+        render_explanation(view, target, self.words)
+
+    def comparison(self, view: ComparisonView, target: TextIO) -> None:
+        """Procedures side by side."""
+        render_comparison(view, target, self.words)
+
+    def procedures(self, view: ProcedureList, target: TextIO) -> None:
+        """The list of procedures."""
+        render_procedures(view, target, self.words)
+
+    def search(self, view: SearchResult, target: TextIO) -> None:
+        """Search hits."""
+        render_search(view, target, self.words)
+
+    def glossary(self, view: GlossaryView, target: TextIO) -> None:
+        """Glossary terms."""
+        render_glossary(view, target, self.words)
+
+    def sources(self, view: SourceList, target: TextIO) -> None:
+        """A bibliography."""
+        render_sources(view, target, self.words)

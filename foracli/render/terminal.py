@@ -7,7 +7,7 @@ markup string, so `[bold]` or `:pill:` in the data print literally.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TextIO, assert_never
+from typing import TextIO
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -33,7 +33,7 @@ from foracli.core.query import (
     View,
 )
 from foracli.core.search import highlight_spans
-from foracli.render import TerminalSettings
+from foracli.render import PageRenderer, TerminalSettings
 from foracli.render.common import (
     Citations,
     certainty_sentence,
@@ -413,7 +413,7 @@ def render_glossary(view: GlossaryView, console: Console, w: Words) -> None:
     console.print(table)
 
 
-class TerminalRenderer:
+class TerminalRenderer(PageRenderer[Console]):
     """Renders every view (the type checker proves none is missed)."""
 
     def __init__(
@@ -432,26 +432,37 @@ class TerminalRenderer:
 
     def render(self, view: View, out: TextIO) -> None:
         """Write *view* to *out*, through the pager when it was asked for."""
-        console = make_console(out, self.settings)
+        console = self.target(out)
         if self.paged:
             with console.pager(styles=True):
-                self._render(view, console)
+                self.dispatch(view, console)
         else:
-            self._render(view, console)
+            self.dispatch(view, console)
 
-    def _render(self, view: View, console: Console) -> None:
-        match view:
-            case Explanation():
-                render_explanation(view, console, self.words)
-            case ComparisonView():
-                render_comparison(view, console, w=self.words, bars=self.bars)
-            case ProcedureList():
-                render_procedures(view, console, self.words)
-            case SearchResult():
-                render_search(view, console, self.words)
-            case GlossaryView():
-                render_glossary(view, console, self.words)
-            case SourceList():
-                render_sources(view, console, self.words)
-            case _:
-                assert_never(view)
+    def target(self, out: TextIO) -> Console:
+        """A console on *out* that never interprets data as markup."""
+        return make_console(out, self.settings)
+
+    def explanation(self, view: Explanation, target: Console) -> None:
+        """One procedure page."""
+        render_explanation(view, target, self.words)
+
+    def comparison(self, view: ComparisonView, target: Console) -> None:
+        """Procedures side by side."""
+        render_comparison(view, target, w=self.words, bars=self.bars)
+
+    def procedures(self, view: ProcedureList, target: Console) -> None:
+        """The list of procedures."""
+        render_procedures(view, target, self.words)
+
+    def search(self, view: SearchResult, target: Console) -> None:
+        """Search hits."""
+        render_search(view, target, self.words)
+
+    def glossary(self, view: GlossaryView, target: Console) -> None:
+        """Glossary terms."""
+        render_glossary(view, target, self.words)
+
+    def sources(self, view: SourceList, target: Console) -> None:
+        """A bibliography."""
+        render_sources(view, target, self.words)
