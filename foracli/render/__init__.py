@@ -8,11 +8,13 @@ the terminal renderer's alone).
 
 from __future__ import annotations
 
+import importlib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Generic, Protocol, TextIO, TypeVar, assert_never
 
+from foracli.content import Words, words
 from foracli.core.query import (
     ComparisonView,
     Explanation,
@@ -93,6 +95,53 @@ class PageRenderer(ABC, Generic[T]):
         """A bibliography."""
 
 
+class StreamPages(Protocol):
+    """A module of page functions writing to a text stream (plain, Markdown, JSON)."""
+
+    def render_explanation(self, view: Explanation, out: TextIO, w: Words) -> None: ...
+    def render_comparison(self, view: ComparisonView, out: TextIO, w: Words) -> None: ...
+    def render_procedures(self, view: ProcedureList, out: TextIO, w: Words) -> None: ...
+    def render_search(self, view: SearchResult, out: TextIO, w: Words) -> None: ...
+    def render_glossary(self, view: GlossaryView, out: TextIO, w: Words) -> None: ...
+    def render_sources(self, view: SourceList, out: TextIO, w: Words) -> None: ...
+
+
+class StreamRenderer(PageRenderer[TextIO]):
+    """Renders every page view with the functions of one format's module."""
+
+    def __init__(self, pages: StreamPages, *, locale: str = "en") -> None:
+        self.pages = pages
+        self.words = words(locale)
+
+    def target(self, out: TextIO) -> TextIO:
+        """The stream itself."""
+        return out
+
+    def explanation(self, view: Explanation, target: TextIO) -> None:
+        """One procedure page."""
+        self.pages.render_explanation(view, target, self.words)
+
+    def comparison(self, view: ComparisonView, target: TextIO) -> None:
+        """Procedures side by side."""
+        self.pages.render_comparison(view, target, self.words)
+
+    def procedures(self, view: ProcedureList, target: TextIO) -> None:
+        """The list of procedures."""
+        self.pages.render_procedures(view, target, self.words)
+
+    def search(self, view: SearchResult, target: TextIO) -> None:
+        """Search hits."""
+        self.pages.render_search(view, target, self.words)
+
+    def glossary(self, view: GlossaryView, target: TextIO) -> None:
+        """Glossary terms."""
+        self.pages.render_glossary(view, target, self.words)
+
+    def sources(self, view: SourceList, target: TextIO) -> None:
+        """A bibliography."""
+        self.pages.render_sources(view, target, self.words)
+
+
 class Format(StrEnum):
     """Output formats accepted by `--format`."""
 
@@ -134,14 +183,5 @@ def page_renderer(
         from foracli.render.terminal import TerminalRenderer
 
         return TerminalRenderer(settings, locale=locale, bars=bars, paged=paged)
-    if fmt is Format.JSON:
-        from foracli.render.jsonout import JsonRenderer
-
-        return JsonRenderer(locale=locale)
-    if fmt is Format.MARKDOWN:
-        from foracli.render.markdown import MarkdownRenderer
-
-        return MarkdownRenderer(locale=locale)
-    from foracli.render.plain import PlainRenderer
-
-    return PlainRenderer(locale=locale)
+    module = {Format.JSON: "jsonout", Format.MARKDOWN: "markdown"}.get(fmt, "plain")
+    return StreamRenderer(importlib.import_module(f"foracli.render.{module}"), locale=locale)

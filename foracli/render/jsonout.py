@@ -6,10 +6,11 @@ Changes are additive only; bump SCHEMA_VERSION for anything else.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from foracli.content import Words, words
+from foracli.content import Words
 from foracli.core.errors import Problem
 from foracli.core.model import AspectValue, Point, Procedure, Source
 from foracli.core.query import (
@@ -20,7 +21,7 @@ from foracli.core.query import (
     SearchResult,
     SourceList,
 )
-from foracli.render import PageRenderer
+from foracli.render import StreamRenderer
 
 SCHEMA_VERSION = 1
 
@@ -254,36 +255,6 @@ def validation_document(problems: Sequence[Problem], *, ok: bool) -> str:
     )
 
 
-class JsonRenderer(PageRenderer[TextIO]):
-    """Renders every page view (PageRenderer proves none is missed)."""
-
-    def __init__(self, *, locale: str = "en") -> None:
-        self.words = words(locale)
-
-    def target(self, out: TextIO) -> TextIO:
-        """The stream itself."""
-        return out
-
-    def explanation(self, view: Explanation, target: TextIO) -> None:
-        """One procedure page."""
-        render_explanation(view, target, self.words)
-
-    def comparison(self, view: ComparisonView, target: TextIO) -> None:
-        """Procedures side by side."""
-        render_comparison(view, target, self.words)
-
-    def procedures(self, view: ProcedureList, target: TextIO) -> None:
-        """The list of procedures."""
-        render_procedures(view, target, self.words)
-
-    def search(self, view: SearchResult, target: TextIO) -> None:
-        """Search hits."""
-        render_search(view, target, self.words)
-
-    def glossary(self, view: GlossaryView, target: TextIO) -> None:
-        """Glossary terms."""
-        render_glossary(view, target, self.words)
-
-    def sources(self, view: SourceList, target: TextIO) -> None:
-        """A bibliography."""
-        render_sources(view, target, self.words)
+def JsonRenderer(*, locale: str = "en") -> StreamRenderer:
+    """The renderer of this format, for every page view."""
+    return StreamRenderer(sys.modules[__name__], locale=locale)

@@ -6,10 +6,11 @@ stable lines.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from typing import TextIO
 
-from foracli.content import Words, words
+from foracli.content import Words
 from foracli.core.model import SECTIONS_BY_KEY, Procedure, Source, end_sentence
 from foracli.core.query import (
     ComparisonView,
@@ -19,7 +20,7 @@ from foracli.core.query import (
     SearchResult,
     SourceList,
 )
-from foracli.render import PageRenderer
+from foracli.render import StreamRenderer
 from foracli.render.common import (
     Citations,
     certainty_sentence,
@@ -126,36 +127,6 @@ def render_glossary(view: GlossaryView, out: TextIO, w: Words) -> None:
             out.write(f"{w.text('label.used-in')}: {pid}\t{w.place(section)}\n")
 
 
-class PlainRenderer(PageRenderer[TextIO]):
-    """Renders every page view (PageRenderer proves none is missed)."""
-
-    def __init__(self, *, locale: str = "en") -> None:
-        self.words = words(locale)
-
-    def target(self, out: TextIO) -> TextIO:
-        """The stream itself."""
-        return out
-
-    def explanation(self, view: Explanation, target: TextIO) -> None:
-        """One procedure page."""
-        render_explanation(view, target, self.words)
-
-    def comparison(self, view: ComparisonView, target: TextIO) -> None:
-        """Procedures side by side."""
-        render_comparison(view, target, self.words)
-
-    def procedures(self, view: ProcedureList, target: TextIO) -> None:
-        """The list of procedures."""
-        render_procedures(view, target, self.words)
-
-    def search(self, view: SearchResult, target: TextIO) -> None:
-        """Search hits."""
-        render_search(view, target, self.words)
-
-    def glossary(self, view: GlossaryView, target: TextIO) -> None:
-        """Glossary terms."""
-        render_glossary(view, target, self.words)
-
-    def sources(self, view: SourceList, target: TextIO) -> None:
-        """A bibliography."""
-        render_sources(view, target, self.words)
+def PlainRenderer(*, locale: str = "en") -> StreamRenderer:
+    """The renderer of this format, for every page view."""
+    return StreamRenderer(sys.modules[__name__], locale=locale)
