@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from foracli.core.errors import Problem
-from foracli.core.model import KnowledgeBase, Procedure, end_sentence
+from foracli.core.model import KnowledgeBase, Procedure, Source, StudyType, end_sentence
 
 # Medical words that need a glossary entry wherever the text uses them. Readability
 # formulas undercount their syllables, so a grade gate alone would not catch them.
@@ -31,6 +32,82 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*|\d[\d,]*")
 _VOWELS = re.compile(r"[aeiouy]+")
 
 
+# Hosts that republish other people's papers (mirrors, aggregators, document-sharing
+# sites, library proxies): a source should link the original instead. README lists them.
+MIRROR_HOSTS = frozenset(
+    {
+        "vukou.com",
+        "readkong.com",
+        "scribd.com",
+        "docslib.org",
+        "paperexplained.cn",
+        "e-healthdomains.com",
+        "booksci.cn",
+        "bohrium.dp.tech",
+        "discovery.researcher.life",
+        "proxy.weglot.com",
+        "vdocuments.mx",
+        "vdocument.in",
+        "doczz.net",
+        "healthmedicinet.com",
+        "elogim.com",
+        "cambridgecore.org",
+        "ouci.dntb.gov.ua",
+        "medluna.com",
+        "metajournal.com",
+        "ai-bt.com",
+        "biocloudy.com",
+        "studyres.com",
+        "fdocuments.us",
+        "fdocuments.in",
+        "dokumen.tips",
+        "5dok.net",
+        "kundoc.com",
+        "clinicalgate.com",
+        "musculoskeletalkey.com",
+        "pubcompare.ai",
+        "websiteproxy.net",
+        "coek.info",
+        "123docz.net",
+        "researchgate.net",
+        "semanticscholar.org",
+        "academia.edu",
+        "scite.ai",
+        "x-mol.com",
+        "cld.bz",
+        "47.251.13.51",
+    }
+)
+# Kinds of source that are web pages, not papers: no year or identifier is expected.
+WEB_PAGES = frozenset({StudyType.PRACTICE_PAGE, StudyType.PATIENT_INFORMATION})
+
+
+def mirror_host(url: str | None) -> str | None:
+    """The mirror or aggregator host *url* points to (see MIRROR_HOSTS), if any."""
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    return next((m for m in MIRROR_HOSTS if host == m or host.endswith("." + m)), None)
+
+
+def _source_warnings(source: Source) -> list[str]:
+    """What a clinician could not follow in *source*: a paper without a year or a
+    way to find it, and any link to a copy instead of the original."""
+    found = []
+    mirror = mirror_host(source.url)
+    if source.type not in WEB_PAGES:
+        if source.year is None:
+            found.append(f"paper '{source.id}' has no year")
+        if not (source.doi or source.pmid or (source.url and mirror is None)):
+            found.append(f"paper '{source.id}' has no DOI, PMID or publisher link")
+    if mirror is not None:
+        found.append(
+            f"source '{source.id}' links to a copy at {mirror}; "
+            "link the original (DOI, PubMed or the publisher)"
+        )
+    return found
+
+
 def content_warnings(kb: KnowledgeBase, today: dt.date) -> list[Problem]:
     """Every content warning for *kb*, in file order."""
     warnings: list[Problem] = []
@@ -47,6 +124,8 @@ def content_warnings(kb: KnowledgeBase, today: dt.date) -> list[Problem]:
                     "warning",
                 )
             )
+        for message in _source_warnings(source):
+            warnings.append(Problem(source.path, source.line, source.column, message, "warning"))
     defined = glossary_words(kb)
     for proc in kb.procedures.values():
         warnings.extend(_procedure_warnings(proc, today))
