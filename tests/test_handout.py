@@ -401,7 +401,7 @@ def test_markdown_handout_is_explanation_then_comparison_then_terms(kb, tmp_path
     assert rest.startswith("\n## Keyhole surgery vs Open surgery\n\n| Aspect | Keyhole surgery |")
     assert "\n### What studies comparing them found\n" in rest
     assert "\n### Sources\n" in rest
-    assert "| 3 cm. [^c1] |" in rest
+    assert "| 3 cm. [^c2] |" in rest
     assert text.endswith(
         "## Words used on this page\n\n"
         "- **endoscope** (also: camera tube): A thin tube with a camera and a light. "

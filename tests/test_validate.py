@@ -26,6 +26,7 @@ OWN_SOURCES = """\
 sources:
   own-2024:
     title: Our clinic's audit
+    year: 2024
     url: https://example.org/audit
     type: cohort
     level: 3
@@ -124,14 +125,14 @@ def test_validate_warnings_and_strict(runner, tmp_path):
     path.write_text(
         MINE.replace("next_review: 2028-01-01", "next_review: 2026-02-01")
         + "  unused-1:\n    title: Nobody cites me\n    url: https://e.org\n"
-        "    type: review\n"
+        "    type: review\n    year: 2020\n"
     )
     result = runner.invoke(app, ["validate", str(path)])
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
         f"{path}:7:14: warning: next_review 2026-02-01 has passed; re-check the page against "
         "the evidence",
-        f"{path}:25:5: warning: source 'unused-1' is not cited anywhere",
+        f"{path}:26:5: warning: source 'unused-1' is not cited anywhere",
     ]
     strict = runner.invoke(app, ["validate", "--strict", str(path)])
     assert strict.exit_code == 3
@@ -216,3 +217,36 @@ def test_empty_foracli_kb_entries_are_ignored(runner, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["explain", "open", "-s", "what"], env={"FORACLI_KB": os.pathsep})
     assert result.exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ("    type: cohort\n    doi: 10.1/x\n", ["paper 'p1' has no year"]),
+        (
+            "    type: meta-analysis\n    year: 2020\n    url: https://ro.scribd.com/doc/1\n",
+            [
+                "paper 'p1' has no DOI, PMID or publisher link",
+                "source 'p1' links to a copy at scribd.com; "
+                "link the original (DOI, PubMed or the publisher)",
+            ],
+        ),
+        (
+            "    type: rct\n    year: 2020\n    pmid: '123'\n    url: https://www.docslib.org/x\n",
+            [
+                "source 'p1' links to a copy at docslib.org; "
+                "link the original (DOI, PubMed or the publisher)"
+            ],
+        ),
+        ("    type: rct\n    year: 2020\n    url: https://journal.example/p1\n", []),
+        ("    type: patient-information\n    url: https://hospital.example/leaflet\n", []),
+        ("    type: practice-page\n    url: https://surgeon.example/\n", []),
+    ],
+)
+def test_validate_warns_about_papers_a_clinician_cannot_follow(runner, tmp_path, fields, expected):
+    """A paper needs a year and a DOI, PMID or publisher link; no source links a mirror."""
+    path = tmp_path / "p.yaml"
+    path.write_text("sources:\n  p1:\n    title: A study\n" + fields, encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    messages = [line.split("warning: ", 1)[1] for line in result.stdout.splitlines()]
+    assert [m for m in messages if "not cited" not in m] == expected

@@ -206,7 +206,9 @@ def compare(
             if c.aspect == spec.key and c.other in shown
         )
         rows.append(Row(spec, values, found))
-    cited = _cited([*(r.head_to_head for r in rows), *([v for v in r.values if v] for r in rows)])
+    # Numbered in the order a reader meets them: row by row, each procedure's value,
+    # then the head-to-head findings of that row.
+    cited = _cited(group for r in rows for group in ([v for v in r.values if v], r.head_to_head))
     sources = tuple(kb.sources[sid] for sid in cited)
     return ComparisonView(tuple(procs), tuple(rows), sources, evidence)
 
