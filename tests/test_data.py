@@ -126,3 +126,21 @@ def test_umbrella_page_points_to_each_variant():
             "(foracli explain endoscopic-transforaminal-lumbar); "
         )
     )
+
+
+URINE_RULE = (
+    "If you suddenly cannot pass urine, or start leaking urine, go to the emergency "
+    "department now."
+)
+
+
+@pytest.mark.parametrize("pid", PROCEDURES)
+def test_every_page_gives_the_same_urine_advice(pid):
+    """One rule for new trouble passing urine, in the same words on every page, under
+    'When to get help'; no other red flag about urine tells people to wait for a call."""
+    flags = KB.procedures[pid].section("red-flags")
+    assert flags is not None
+    texts = [p.text for p in flags.points]
+    assert texts.count(URINE_RULE) == 1
+    others = [t for t in texts if "urine" in t.lower() and t != URINE_RULE]
+    assert not [t for t in others if re.search(r"call (your|the) (surgeon|doctor)", t, re.I)]
