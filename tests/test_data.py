@@ -129,8 +129,7 @@ def test_umbrella_page_points_to_each_variant():
 
 
 URINE_RULE = (
-    "If you suddenly cannot pass urine, or start leaking urine, go to the emergency "
-    "department now."
+    "If you suddenly cannot pass urine, or start leaking urine, go to the emergency department now."
 )
 
 
