@@ -195,7 +195,7 @@ def test_validate_warns_about_medical_words_without_a_glossary_entry(runner, tmp
     path = tmp_path / "p.yaml"
     path.write_text(PROCEDURE.replace("- Plain words.", "- Stenosis and more stenosis."))
     alone = load_knowledge_base([path], include_shipped=False)
-    assert [str(w) for w in content_warnings(alone, dt.date(2026, 1, 2))] == [
+    assert [str(W.problem(p)) for p in content_warnings(alone, dt.date(2026, 1, 2))] == [
         f"{path}:1:1: warning: 'stenosis' (in 'what') is a medical word with no glossary entry"
     ]
     result = runner.invoke(app, ["validate", str(path)])

@@ -15,7 +15,7 @@ from foracli import __version__, content
 from foracli.app import completion, validation
 from foracli.app.present import Environment, environment_of, present
 from foracli.app.streams import after_broken_pipe
-from foracli.core import checks, query
+from foracli.core import query
 from foracli.core.errors import ExitCode, ForacliError
 from foracli.core.model import KnowledgeBase
 from foracli.core.query import View
@@ -326,8 +326,9 @@ def validate(
     """
     if fmt not in (Format.TEXT, Format.JSON, Format.AUTO):
         raise typer.BadParameter("validate writes text or json", param_hint="--format")
+    w = content.words(_env(ctx).locale)
     try:
-        problems = validation.validate(paths or (), today=dt.date.today())
+        problems = [w.problem(p) for p in validation.validate(paths or (), today=dt.date.today())]
     except ForacliError as error:
         _fail(error)
     failed = any(p.severity == "error" or strict for p in problems)
@@ -335,7 +336,7 @@ def validate(
         sys.stdout.write(validation_document(problems, ok=not failed))
     else:
         sys.stdout.writelines(f"{p}\n" for p in problems)
-    sys.stderr.write(f"foracli: {checks.summary(problems)}\n")
+    sys.stderr.write(f"foracli: {w.summary(problems)}\n")
     if failed:
         raise typer.Exit(code=int(ExitCode.INVALID_KB))
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import functools
 import importlib
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from foracli.core.errors import (
     ForacliError,
@@ -20,6 +20,7 @@ from foracli.core.errors import (
     NoMatchError,
     NotFoundError,
     PathNotFoundError,
+    Problem,
 )
 from foracli.core.model import (
     Approach,
@@ -140,6 +141,29 @@ class Words:
         """'See also: Name (foracli explain id); ...' for a page's variants, or ''."""
         items = [self.text("see-also.item", name=v.name, id=v.id) for v in variants]
         return self.text("see-also", items="; ".join(items)) if items else ""
+
+    def problem(self, problem: Problem) -> Problem:
+        """*problem* with its message worded (content rules carry a key, not words)."""
+        if not problem.key:
+            return problem
+        return replace(problem, message=self.text(f"check.{problem.key}", **dict(problem.fields)))
+
+    def summary(self, problems: Sequence[Problem]) -> str:
+        """'2 errors, 1 warning in 2 files', or 'no problems found'."""
+        if not problems:
+            return self.text("summary.none")
+        errors = sum(p.severity == "error" for p in problems)
+        warnings = len(problems) - errors
+        files = len({p.path for p in problems})
+        return self.text(
+            "summary.counts",
+            errors=errors,
+            es="s" * (errors != 1),
+            warnings=warnings,
+            ws="s" * (warnings != 1),
+            files=files,
+            fs="s" * (files != 1),
+        )
 
     def error_lines(self, error: ForacliError) -> list[str]:
         """What to print on stderr for *error*, one item per line."""

@@ -130,6 +130,19 @@ MESSAGES: dict[str, str] = {
     "kind.term": "term",
     "kind.aspect": "aspect",
     "completion.see": "see {term}",
+    # validate's content rules (each after "path:line:col: warning: ").
+    "check.uncited": "source '{id}' is not cited anywhere",
+    "check.paper-no-year": "paper '{id}' has no year",
+    "check.paper-no-link": "paper '{id}' has no DOI, PMID or publisher link",
+    "check.mirror-link": (
+        "source '{id}' links to a copy at {host}; link the original (DOI, PubMed or the publisher)"
+    ),
+    "check.review-due": "next_review {date} has passed; re-check the page against the evidence",
+    "check.grade": "section '{section}' reads at grade {grade}, above {limit}",
+    "check.long-sentence": "a sentence in '{section}' has {count} words (over {limit}): {start}...",
+    "check.undefined-term": "'{word}' (in '{section}') is a medical word with no glossary entry",
+    "summary.none": "no problems found",
+    "summary.counts": "{errors} error{es}, {warnings} warning{ws} in {files} file{fs}",
     "handout.unknown-format": "cannot tell the format of '{output}': name it with {known}",
     "handout.same-procedure": "cannot compare '{name}' with itself",
     "handout.is-folder": "'{output}' is a folder; give a file name such as handout.html",

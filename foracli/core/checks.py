@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from foracli.core.errors import Problem
@@ -90,22 +89,24 @@ def mirror_host(url: str | None) -> str | None:
     return next((m for m in MIRROR_HOSTS if host == m or host.endswith("." + m)), None)
 
 
-def _source_warnings(source: Source) -> list[str]:
+def _source_warnings(source: Source) -> list[tuple[str, dict[str, object]]]:
     """What a clinician could not follow in *source*: a paper without a year or a
     way to find it, and any link to a copy instead of the original."""
-    found = []
+    found: list[tuple[str, dict[str, object]]] = []
     mirror = mirror_host(source.url)
     if source.type not in WEB_PAGES:
         if source.year is None:
-            found.append(f"paper '{source.id}' has no year")
+            found.append(("paper-no-year", {"id": source.id}))
         if not (source.doi or source.pmid or (source.url and mirror is None)):
-            found.append(f"paper '{source.id}' has no DOI, PMID or publisher link")
+            found.append(("paper-no-link", {"id": source.id}))
     if mirror is not None:
-        found.append(
-            f"source '{source.id}' links to a copy at {mirror}; "
-            "link the original (DOI, PubMed or the publisher)"
-        )
+        found.append(("mirror-link", {"id": source.id, "host": mirror}))
     return found
+
+
+def _warning(path: str, at: tuple[int, int], key: str, **fields: object) -> Problem:
+    """A warning whose words content supplies (content.Words.problem), by *key*."""
+    return Problem(path, *at, "", "warning", key=key, fields=tuple(fields.items()))
 
 
 def content_warnings(kb: KnowledgeBase, today: dt.date) -> list[Problem]:
@@ -116,16 +117,10 @@ def content_warnings(kb: KnowledgeBase, today: dt.date) -> list[Problem]:
     for source in kb.sources.values():
         if source.id not in cited:
             warnings.append(
-                Problem(
-                    source.path,
-                    source.line,
-                    source.column,
-                    f"source '{source.id}' is not cited anywhere",
-                    "warning",
-                )
+                _warning(source.path, (source.line, source.column), "uncited", id=source.id)
             )
-        for message in _source_warnings(source):
-            warnings.append(Problem(source.path, source.line, source.column, message, "warning"))
+        for key, fields in _source_warnings(source):
+            warnings.append(_warning(source.path, (source.line, source.column), key, **fields))
     defined = glossary_words(kb)
     for proc in kb.procedures.values():
         warnings.extend(_procedure_warnings(proc, today))
@@ -138,14 +133,7 @@ def _procedure_warnings(proc: Procedure, today: dt.date) -> list[Problem]:
     if proc.next_review <= today:
         line, column = proc.next_review_at
         found.append(
-            Problem(
-                proc.path,
-                line,
-                column,
-                f"next_review {proc.next_review.isoformat()} has passed; "
-                "re-check the page against the evidence",
-                "warning",
-            )
+            _warning(proc.path, (line, column), "review-due", date=proc.next_review.isoformat())
         )
     for section in proc.sections:
         text = " ".join(end_sentence(p.text) for p in section.points)
@@ -154,26 +142,27 @@ def _procedure_warnings(proc: Procedure, today: dt.date) -> list[Problem]:
             grade = flesch_kincaid_grade(sentences, words, syllables)
             if grade > SECTION_GRADE_LIMIT:
                 found.append(
-                    Problem(
+                    _warning(
                         proc.path,
-                        1,
-                        1,
-                        f"section '{section.key}' reads at grade {grade:.1f}, "
-                        f"above {SECTION_GRADE_LIMIT:.0f}",
-                        "warning",
+                        (1, 1),
+                        "grade",
+                        section=section.key,
+                        grade=f"{grade:.1f}",
+                        limit=f"{SECTION_GRADE_LIMIT:.0f}",
                     )
                 )
         for sentence in _SENTENCE.findall(text):
             count = len(_WORD.findall(sentence))
             if count > MAX_SENTENCE_WORDS:
                 found.append(
-                    Problem(
+                    _warning(
                         proc.path,
-                        1,
-                        1,
-                        f"a sentence in '{section.key}' has {count} words "
-                        f"(over {MAX_SENTENCE_WORDS}): {sentence.strip()[:60]}...",
-                        "warning",
+                        (1, 1),
+                        "long-sentence",
+                        section=section.key,
+                        count=count,
+                        limit=MAX_SENTENCE_WORDS,
+                        start=sentence.strip()[:60],
                     )
                 )
     return found
@@ -198,13 +187,7 @@ def _undefined_terms(proc: Procedure, defined: set[str]) -> list[Problem]:
                 if lowered in MEDICAL_WORDS and lowered not in defined:
                     found.setdefault(lowered, section.key)
     return [
-        Problem(
-            proc.path,
-            1,
-            1,
-            f"'{word}' (in '{section}') is a medical word with no glossary entry",
-            "warning",
-        )
+        _warning(proc.path, (1, 1), "undefined-term", word=word, section=section)
         for word, section in found.items()
     ]
 
@@ -230,16 +213,3 @@ def estimate_syllables(word: str) -> int:
 def flesch_kincaid_grade(sentences: int, words: int, syllables: int) -> float:
     """The Flesch-Kincaid grade level from counts."""
     return 0.39 * (words / sentences) + 11.8 * (syllables / words) - 15.59
-
-
-def summary(problems: Sequence[Problem]) -> str:
-    """'2 errors, 1 warning in 2 files', or 'no problems found'."""
-    if not problems:
-        return "no problems found"
-    errors = sum(p.severity == "error" for p in problems)
-    warnings = len(problems) - errors
-    files = len({p.path for p in problems})
-    return (
-        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
-        f"in {files} file{'s' * (files != 1)}"
-    )

@@ -81,6 +81,9 @@ class Problem:
     column: int
     message: str
     severity: str = "error"  # or "warning": reported by validate, never fatal elsewhere
+    # A content rule's problem has no message of its own: content words it by key.
+    key: str = ""
+    fields: tuple[tuple[str, object], ...] = ()
 
     def __str__(self) -> str:
         label = "warning: " if self.severity == "warning" else ""
