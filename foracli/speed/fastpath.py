@@ -14,7 +14,6 @@ import os
 import sys
 
 from foracli.app.inputs import decide
-from foracli.app.streams import after_broken_pipe
 from foracli.kb.files import env_layers
 from foracli.speed import outcache
 
@@ -148,5 +147,7 @@ def replay(directory: str, key: tuple[object, ...]) -> bool:
             written = os.write(1, view)
             view = view[written:]
     except BrokenPipeError:
+        from foracli.app.streams import after_broken_pipe
+
         raise SystemExit(after_broken_pipe()) from None
     return True
