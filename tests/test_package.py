@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.metadata
 import os
 import re
@@ -62,6 +63,7 @@ def test_built_wheel_carries_and_uses_the_knowledge_base(tmp_path):
         names = set(archive.namelist())
         archive.extractall(tmp_path / "site")
     assert "foracli/data/sources.yaml" in names
+    assert "foracli-0.1.0.data/scripts/foracli" in names  # our launcher, not pip's
     assert "foracli/data/procedures/endoscopic-foraminotomy.yaml" in names
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -82,3 +84,25 @@ def test_built_wheel_carries_and_uses_the_knowledge_base(tmp_path):
     first, *rest = result.stdout.splitlines()
     assert first.startswith(str(tmp_path / "site"))
     assert rest[0] == "Open foraminotomy"
+
+
+def test_the_command_is_our_own_script_and_the_replay_path_imports_no_re():
+    """pip's generated launcher imports `re` (about 5 ms a start); ours imports only
+    `sys` and the launcher, whose replay path needs neither `re` nor `typing`."""
+    script = ROOT / "scripts" / "foracli"
+    tree = ast.parse(script.read_text(encoding="utf-8"))
+    imported = [
+        alias.name if isinstance(node, ast.Import) else node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    ]
+    assert imported == ["sys", "foracli.speed.launch"]
+    probe = (
+        "import sys; import foracli.speed.launch, foracli.speed.fastpath; "
+        "print(sorted(m for m in ('re', 'typing', 'typer', 'rich', 'yaml') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout == "[]\n"
