@@ -168,20 +168,3 @@ def test_a_deleted_working_folder_gives_no_traceback(argv, code, tmp_path, envs)
     )
     assert b"Traceback" not in result.stderr
     assert result.returncode == code, result.stderr
-
-
-@pytest.mark.parametrize(
-    ("argv", "replayable"),
-    [
-        (["explain", "--no-pager", "--pager"], False),  # Click: the last flag wins
-        (["explain", "--pager", "--no-pager"], True),
-        (["explain", "--format", "text", "-f", "rich", "--pager"], False),
-        (["explain", "-f", "rich", "--format", "text", "--pager"], True),  # text never pages
-    ],
-)
-def test_the_last_of_two_spellings_decides_like_click(argv, replayable, tmp_path):
-    """A paged run records nothing: replaying it would print an empty page."""
-    from foracli.speed import fastpath
-
-    env = {"FORACLI_CACHE_DIR": str(tmp_path), "FORCE_COLOR": "1"}  # Rich, so paging matters
-    assert (fastpath.cache_key(argv, env) is not None) == replayable

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TextIO
 
 from foracli.app.output import plan_output
+from foracli.app.pager import page
+from foracli.content import words
 from foracli.core.model import KnowledgeBase
 from foracli.core.query import View
 from foracli.kb import files
@@ -84,6 +86,18 @@ class Recorder:
         return getattr(self.stream, name)
 
 
+class Capture(Recorder):
+    """Like Recorder, but keeps what is written instead of passing it on: what the
+    pager will show. To Rich it still looks like the terminal it stands for."""
+
+    def write(self, text: str) -> int:
+        self.parts.append(text.decode() if isinstance(text, bytes) else text)
+        return len(text)
+
+    def flush(self) -> None:
+        """Nothing to flush: the pager gets it all at once."""
+
+
 def present(
     env: Environment,
     view: View,
@@ -95,23 +109,45 @@ def present(
 ) -> None:
     """Render *view* to the run's stdout with the renderer the flags and terminal call
     for, paging when asked (or, by default, when a person is at both ends)."""
-    recorder = Recorder(env.stdout) if env.record is not None else None
-    out: TextIO = recorder if recorder is not None else env.stdout  # type: ignore[assignment]
-    plan = plan_output(fmt, color, isatty=out.isatty(), env=env.environ)
-    paged = False
-    if plan.format is Format.RICH:
-        # clig.dev: page only when a person is at both ends, never into a pipe.
-        if pager is None:
-            pager = env.stdin.isatty() and out.isatty()
-        paged = bool(pager and out.isatty())
-        if paged:
-            os.environ.setdefault("LESS", "-FRX")  # short pages print at once, keep colour
-    renderer = page_renderer(plan.format, plan.terminal, locale=env.locale, bars=bars, paged=paged)
-    renderer.render(view, out)
-    if recorder is None or env.record is None or paged:  # a pager's output is never recorded
+    plan = plan_output(fmt, color, isatty=env.stdout.isatty(), env=env.environ)
+    # clig.dev: page only when a person is at both ends, never into a pipe.
+    if pager is None:
+        pager = env.stdin.isatty() and env.stdout.isatty()
+    paged = plan.format is Format.RICH and bool(pager and env.stdout.isatty())
+    out: Recorder | TextIO
+    if paged:
+        out = Capture(env.stdout)
+    elif env.record is not None:
+        out = Recorder(env.stdout)
+    else:
+        out = env.stdout
+    renderer = page_renderer(plan.format, plan.terminal, locale=env.locale, bars=bars)
+    renderer.render(view, out)  # type: ignore[arg-type]  # a stand-in for the stream
+    if not isinstance(out, Recorder):
         return
     try:
-        output = recorder.encoded()
+        output = out.encoded()
     except UnicodeError:
-        return  # cannot be replayed byte for byte: simply not recorded
-    env.record(output)
+        output = None  # cannot be replayed byte for byte: not recorded
+    if paged:
+        show_paged(
+            env, output if output is not None else "".join(out.parts).encode(errors="replace")
+        )
+    if output is not None and env.record is not None:
+        env.record(output)
+
+
+def show_paged(env: Environment, data: bytes) -> None:
+    """Page *data*; if the pager cannot start, print it directly and say so once."""
+    env.stdout.flush()
+    failed = page(data, env.environ)
+    if failed is None:
+        return
+    if failed:
+        sys.stderr.write(f"foracli: {words(env.locale).text('pager.failed', pager=failed)}\n")
+    buffer = getattr(env.stdout, "buffer", None)
+    if buffer is not None:
+        buffer.write(data)
+        buffer.flush()
+    else:
+        env.stdout.write(data.decode(errors="replace"))

@@ -130,6 +130,7 @@ MESSAGES: dict[str, str] = {
     "kind.term": "term",
     "kind.aspect": "aspect",
     "completion.see": "see {term}",
+    "pager.failed": "cannot start the pager '{pager}'; printing directly",
     # validate's content rules (each after "path:line:col: warning: ").
     "check.uncited": "source '{id}' is not cited anywhere",
     "check.paper-no-year": "paper '{id}' has no year",

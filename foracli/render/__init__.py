@@ -176,12 +176,11 @@ def page_renderer(
     *,
     locale: str = "en",
     bars: bool = True,
-    paged: bool = False,
 ) -> Renderer[View]:
     """The renderer for *fmt* (AUTO must be resolved first, see app.output)."""
     if fmt is Format.RICH:
         from foracli.render.terminal import TerminalRenderer
 
-        return TerminalRenderer(settings, locale=locale, bars=bars, paged=paged)
+        return TerminalRenderer(settings, locale=locale, bars=bars)
     module = {Format.JSON: "jsonout", Format.MARKDOWN: "markdown"}.get(fmt, "plain")
     return StreamRenderer(importlib.import_module(f"foracli.render.{module}"), locale=locale)

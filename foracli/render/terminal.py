@@ -30,7 +30,6 @@ from foracli.core.query import (
     ProcedureList,
     SearchResult,
     SourceList,
-    View,
 )
 from foracli.core.search import highlight_spans
 from foracli.render import PageRenderer, TerminalSettings
@@ -422,22 +421,11 @@ class TerminalRenderer(PageRenderer[Console]):
         *,
         locale: str = "en",
         bars: bool = True,
-        paged: bool = False,
     ) -> None:
         self.settings = settings
         self.locale = locale
         self.words = words(locale)
         self.bars = bars
-        self.paged = paged
-
-    def render(self, view: View, out: TextIO) -> None:
-        """Write *view* to *out*, through the pager when it was asked for."""
-        console = self.target(out)
-        if self.paged:
-            with console.pager(styles=True):
-                self.dispatch(view, console)
-        else:
-            self.dispatch(view, console)
 
     def target(self, out: TextIO) -> Console:
         """A console on *out* that never interprets data as markup."""

@@ -91,19 +91,17 @@ def _may_be_rich(options: dict[str, list[str]], environ: Mapping[str, str]) -> b
 
 def cache_key(
     argv: list[str], environ: Mapping[str, str]
-) -> tuple[str, tuple[object, ...], list[str]] | None:
-    """(cache folder, key, knowledge-base layers) for a replayable *argv*, else None."""
+) -> tuple[str, tuple[object, ...], list[str], bool] | None:
+    """(cache folder, key, knowledge-base layers, paged) for a replayable *argv*, else
+    None. *paged*: the output goes through the pager (the presenter's rule)."""
     if not argv or argv[0] not in COMMANDS or environ.get("FORACLI_NO_CACHE"):
         return None
     options = _parse(argv[1:])
     if options is None:
         return None
     rich = _may_be_rich(options, environ)
-    if rich:
-        flag = (options.get("--pager") or [""])[-1]
-        paging = flag == "--pager" or (not flag and os.isatty(0) and os.isatty(1))
-        if paging:
-            return None  # the pager is interactive: leave it to the full app
+    flag = (options.get("--pager") or [""])[-1]  # Click: the last of the pair wins
+    paged = rich and os.isatty(1) and (flag == "--pager" or (not flag and os.isatty(0)))
     directory = outcache.cache_dir(environ)
     if directory is None:
         return None
@@ -112,16 +110,16 @@ def cache_key(
     except OSError:  # a relative path, and the working folder is gone: let the app say so
         return None
     key = outcache.make_key(argv, layers, environ, _terminal_state(rich))
-    return directory, key, layers
+    return directory, key, layers, paged
 
 
 def try_replay(argv: list[str]) -> bool:
-    """Write the cached output for *argv* and return True, or return False to run fully."""
+    """Show the cached output for *argv* and return True, or return False to run fully."""
     found = cache_key(argv, os.environ)
     if found is None:
         return False
-    directory, key, _ = found
-    return replay(directory, key)
+    directory, key, _, paged = found
+    return replay(directory, key, paged=paged)
 
 
 def help_key(argv: list[str], environ: Mapping[str, str]) -> tuple[str, tuple[object, ...]] | None:
@@ -135,11 +133,20 @@ def help_key(argv: list[str], environ: Mapping[str, str]) -> tuple[str, tuple[ob
     return directory, outcache.make_key(argv, [], environ, _terminal_state(True))
 
 
-def replay(directory: str, key: tuple[object, ...]) -> bool:
-    """Write the cached output for *key*; False when there is none."""
+def replay(directory: str, key: tuple[object, ...], *, paged: bool = False) -> bool:
+    """Write the cached output for *key*, through the pager when *paged*; False when
+    there is none. The pager gets exactly the bytes the full run gave it."""
     output = outcache.lookup(directory, key)
     if output is None:
         return False
+    if paged:
+        from foracli.app.pager import page
+
+        failed = page(output, os.environ)
+        if failed is None:
+            return True
+        if failed:  # the same one line the full run writes (content: pager.failed)
+            return False  # let the full run say so and print: it has the words
     try:
         sys.stdout.flush()
         view = memoryview(output)

@@ -93,7 +93,7 @@ class Session:
 
         if self.key is None or self.inputs is None:
             return  # not replayable, or the files could not all be stat'ed
-        directory, key, layers = self.key
+        directory, key, layers, _paged = self.key
         trees, files = watched(layers)
         outcache.store(
             directory, key, self.inputs, output, code=library_files(), trees=trees, files=files
