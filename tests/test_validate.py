@@ -250,3 +250,42 @@ def test_validate_warns_about_papers_a_clinician_cannot_follow(runner, tmp_path,
     result = runner.invoke(app, ["validate", str(path)])
     messages = [line.split("warning: ", 1)[1] for line in result.stdout.splitlines()]
     assert [m for m in messages if "not cited" not in m] == expected
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ("    type: website\n    url: https://wiki.example/page\n", []),
+        ("    type: rct\n    url: https://journal.example/p1\n    not_found: [year]\n", []),
+        (
+            "    type: rct\n    url: https://ro.scribd.com/doc/1\n"
+            "    not_found: [year, identifier, original]\n",
+            [],
+        ),
+        (
+            "    type: rct\n    year: 2020\n    url: https://journal.example/p1\n"
+            "    not_found: [year]\n",
+            ["source 'p1' says its year was not found, but it is there; drop it from not_found"],
+        ),
+    ],
+)
+def test_what_was_searched_for_and_not_found_is_said_not_warned(runner, tmp_path, fields, expected):
+    """`not_found` records a search that failed; validate accepts it, and says when it is stale."""
+    path = tmp_path / "p.yaml"
+    path.write_text("sources:\n  p1:\n    title: A study\n" + fields, encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    messages = [line.split("warning: ", 1)[1] for line in result.stdout.splitlines()]
+    assert [m for m in messages if "not cited" not in m] == expected
+
+
+def test_not_found_takes_only_known_gaps(runner, tmp_path):
+    """An unknown gap is an error, located, with the choices."""
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "sources:\n  p1:\n    title: A study\n    type: rct\n    url: https://j.example\n"
+        "    not_found: [authors]\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 3
+    assert "not_found 'authors' is not one of: year, identifier, original" in result.stdout

@@ -59,6 +59,7 @@ MESSAGES: dict[str, str] = {
     "study.expert-opinion": "expert opinion",
     "study.practice-page": "surgeon's practice page",
     "study.patient-information": "patient information",
+    "study.website": "website",
     "study.textbook": "textbook",
     "evidence.level": "{kind}, evidence level {level}",
     "evidence.people": "{count} people",
@@ -137,6 +138,9 @@ MESSAGES: dict[str, str] = {
     "check.paper-no-link": "paper '{id}' has no DOI, PMID or publisher link",
     "check.mirror-link": (
         "source '{id}' links to a copy at {host}; link the original (DOI, PubMed or the publisher)"
+    ),
+    "check.gap-filled": (
+        "source '{id}' says its {gap} was not found, but it is there; drop it from not_found"
     ),
     "check.review-due": "next_review {date} has passed; re-check the page against the evidence",
     "check.grade": "section '{section}' reads at grade {grade}, above {limit}",

@@ -11,7 +11,7 @@ import re
 from urllib.parse import urlsplit
 
 from foracli.core.errors import Problem
-from foracli.core.model import KnowledgeBase, Procedure, Source, StudyType, end_sentence
+from foracli.core.model import Gap, KnowledgeBase, Procedure, Source, StudyType, end_sentence
 
 # Medical words that need a glossary entry wherever the text uses them. Readability
 # formulas undercount their syllables, so a grade gate alone would not catch them.
@@ -78,7 +78,7 @@ MIRROR_HOSTS = frozenset(
     }
 )
 # Kinds of source that are web pages, not papers: no year or identifier is expected.
-WEB_PAGES = frozenset({StudyType.PRACTICE_PAGE, StudyType.PATIENT_INFORMATION})
+WEB_PAGES = frozenset({StudyType.PRACTICE_PAGE, StudyType.PATIENT_INFORMATION, StudyType.WEBSITE})
 
 
 def mirror_host(url: str | None) -> str | None:
@@ -94,13 +94,24 @@ def _source_warnings(source: Source) -> list[tuple[str, dict[str, object]]]:
     way to find it, and any link to a copy instead of the original."""
     found: list[tuple[str, dict[str, object]]] = []
     mirror = mirror_host(source.url)
+    gaps = set(source.not_found)
     if source.type not in WEB_PAGES:
-        if source.year is None:
+        if source.year is None and Gap.YEAR not in gaps:
             found.append(("paper-no-year", {"id": source.id}))
-        if not (source.doi or source.pmid or (source.url and mirror is None)):
+        linked = source.doi or source.pmid or (source.url and mirror is None)
+        if not linked and Gap.IDENTIFIER not in gaps:
             found.append(("paper-no-link", {"id": source.id}))
-    if mirror is not None:
+    if mirror is not None and Gap.ORIGINAL not in gaps:
         found.append(("mirror-link", {"id": source.id, "host": mirror}))
+    # A gap said to be unfound that is there after all: the note is out of date.
+    present = {
+        Gap.YEAR: source.year is not None,
+        Gap.IDENTIFIER: bool(source.doi or source.pmid),
+        Gap.ORIGINAL: bool(source.url) and mirror is None,
+    }
+    found += [
+        ("gap-filled", {"id": source.id, "gap": g.value}) for g in source.not_found if present[g]
+    ]
     return found
 
 

@@ -66,7 +66,16 @@ class StudyType(StrEnum):
     EXPERT_OPINION = "expert-opinion"
     PRACTICE_PAGE = "practice-page"
     PATIENT_INFORMATION = "patient-information"
+    WEBSITE = "website"  # reference, news, wiki or vendor pages: not papers
     TEXTBOOK = "textbook"
+
+
+class Gap(StrEnum):
+    """What a source's finders looked for and could not find (said, not hidden)."""
+
+    YEAR = "year"
+    IDENTIFIER = "identifier"  # no DOI, PMID or publisher's page
+    ORIGINAL = "original"  # only a copy on another site was found
 
 
 @dataclass(frozen=True)
@@ -442,6 +451,7 @@ class Source:
     note: str | None = None
     participants: int | None = None  # people studied, for clinicians' evidence view
     result: str | None = None  # the study's main result, in one plain sentence
+    not_found: tuple[Gap, ...] = ()  # searched for and not found: validate accepts these
     # Where the entry was written, for validate's messages; not part of its identity.
     path: str = field(default="", compare=False)
     line: int = field(default=1, compare=False)

@@ -24,6 +24,7 @@ from foracli.core.model import (
     Certainty,
     Comparison,
     Finding,
+    Gap,
     KnowledgeBase,
     Point,
     Procedure,
@@ -277,11 +278,16 @@ class _DocumentReader(NodeReader):
                 "note",
                 "participants",
                 "result",
+                "not_found",
             ],
         )
         if fields is None:
             return None
         text = self._optional_text(fields, f"source '{sid}'")
+        gaps: tuple[Gap, ...] = ()
+        if "not_found" in fields:
+            items = self.sequence(fields["not_found"], "not_found") or []
+            gaps = tuple(g for item in items if (g := self.choice(item, Gap, "not_found")))
         title = self.text(fields["title"], "title") if "title" in fields else None
         kind = self.choice(fields["type"], StudyType, "type") if "type" in fields else None
         if not any(k in fields for k in ("doi", "pmid", "url")):
@@ -313,6 +319,7 @@ class _DocumentReader(NodeReader):
             note=note,
             participants=participants,
             result=result,
+            not_found=gaps,
             path=self.path,
             line=line,
             column=column,

@@ -16,6 +16,7 @@ from foracli.core.model import (
     Approach,
     Certainty,
     Finding,
+    Gap,
     Region,
     StudyType,
 )
@@ -103,6 +104,12 @@ def procedure_schema(
                 "description": "How many people the study included.",
             },
             "result": {**_TEXT, "description": "The study's main result, in one plain sentence."},
+            "not_found": {
+                "type": "array",
+                "items": _enum(Gap, "Searched for and not found."),
+                "description": "What was looked for and could not be found (year, identifier, "
+                "original); validate then does not ask for it.",
+            },
         },
         "anyOf": [{"required": ["doi"]}, {"required": ["pmid"]}, {"required": ["url"]}],
     }

@@ -1,11 +1,10 @@
 """Replay a command's output from the cache without importing Typer, YAML or Rich.
 
-Only `explain`, `compare` and `search` are replayed (and plain `--help`
-requests), and only their exact argument lists that a full run has rendered
-before (a full run stores its output; errors are never stored). Anything this
-module is unsure of, such as an unknown token, paging or a missing entry, goes
-to the Typer app,
-which stays the one definition of the command line.
+Only the commands in COMMANDS are replayed (and plain `--help` requests), and
+only their exact argument lists that a full run has rendered before (a full run
+stores its output; errors are never stored). Anything this module is unsure of,
+such as an unknown token or a missing entry, goes to the Typer app, which stays
+the one definition of the command line.
 """
 
 from __future__ import annotations
@@ -21,8 +20,10 @@ TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-COMMANDS = frozenset({"explain", "compare", "search"})
-ALL_COMMANDS = COMMANDS | {"list", "glossary", "sources", "validate", "schema", "handout"}
+# Commands whose output depends only on their arguments, the knowledge base, the
+# environment declared in app.inputs and the terminal: these are replayed.
+COMMANDS = frozenset({"explain", "compare", "search", "list", "glossary", "sources"})
+ALL_COMMANDS = COMMANDS | {"validate", "schema", "handout"}
 HELP = frozenset({"--help", "-h"})
 VALUE_OPTIONS = frozenset(
     {"-s", "--section", "-f", "--format", "--kb", "--color", "-n", "--limit", "-a", "--aspect"}
