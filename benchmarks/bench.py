@@ -1,101 +1,427 @@
 """foracli start-up and scale benchmark: ratios to `python -c pass`, measured in one run.
 
-Each figure interleaves the command with its baseline (same virtual environment,
-same stream kind), so a noisy machine moves both. It prints medians and ratios
-against the goals of issue 6 and exits 0 whatever it finds: it reports, it does
-not judge a noisy machine.
+Each figure interleaves the command with its baseline, `python -c pass` from the same
+virtual environment on the same kind of stream (a pipe, or a pseudo-terminal), in
+pairs whose order alternates, so a noisy machine moves both; the ratio is taken pair
+by pair and the median reported. The script prints every figure with its goal ("at
+most", then the project goal) and exits 0 whatever it finds: it reports, it does not
+judge a noisy machine.
 
-    python benchmarks/bench.py            # full run (about 2-4 minutes; 10k scale step slower)
-    python benchmarks/bench.py --quick    # CI: fewer runs, scale up to 100 procedures
+    python benchmarks/bench.py                 # full run, scale up to 10,000 procedures
+    python benchmarks/bench.py --quick         # CI: fewer pairs, scale up to 100
+    python benchmarks/bench.py --json out.json # also every figure as JSON
+
+What the cases mean:
+
+- a *first run* is an argument list never run before with its cache folder. For the
+  shipped knowledge base each timed run gets a fresh cache folder holding a copy of the
+  knowledge-base caches (the parsed-KB pickles, made once by *other* commands) and no
+  output entries (see fresh_cache). At scale, where a fresh folder would also have to
+  start a new inotify watcher, the folder stays and the argument changes instead: an
+  id or a search word not used before with that folder (see Unused).
+- a *repeat* is the same argument list again, with the cache folder it ran with once.
+- *at a terminal*: one pseudo-terminal is the child's stdin, stdout and stderr, as in a
+  shell, with PAGER=cat so the pager runs (run_terminal); the baseline runs there too.
+- *piped*: stdout is a pipe we drain, stdin and stderr /dev/null (run_piped).
 """
 
 from __future__ import annotations
 
 import argparse
 import compileall
+import json
 import os
 import pty
+import random
+import re
 import select
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import termios
 import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 BIN = Path(sys.executable).parent
 FORACLI = str(BIN / "foracli")
 PYTHON = sys.executable
+BASELINE = [PYTHON, "-c", "pass"]
 ROOT = Path(__file__).resolve().parent.parent
+TERMINAL_SIZE = (40, 100)  # rows, columns of the pseudo-terminal
+SCALE_FULL = (10, 100, 1000, 10000)
+SCALE_QUICK = (10, 100)
+# Environment variables that change what foracli writes or how fast Python runs, and
+# that a person's shell does not usually export: the children run without them.
+# (PYTHONDONTWRITEBYTECODE stays, as this machine sets it: see byte_compile.)
+DROPPED = (
+    "NO_COLOR",
+    "FORCE_COLOR",
+    "CLICOLOR_FORCE",
+    "COLORTERM",
+    "COLUMNS",
+    "LINES",
+    "TTY_COMPATIBLE",
+    "TTY_INTERACTIVE",
+    "TERMINAL_WIDTH",
+    "PY_COLORS",
+    "GITHUB_ACTIONS",
+    "TYPER_USE_RICH",
+    "_TYPER_FORCE_DISABLE_TERMINAL",
+    "FORACLI_KB",
+    "FORACLI_NO_CACHE",
+    "FORACLI_CACHE_DIR",
+    "FORACLI_WATCH",
+    "FORACLI_WATCH_MIN",
+    "_FORACLI_COMPLETE",
+    "COMP_WORDS",
+    "COMP_CWORD",
+    "MANPAGER",
+    "PAGER",
+    "LESS",
+    "PYTHONUNBUFFERED",  # set by some tool runners; unbuffered stdout costs a write per line
+    "PYTHONDEVMODE",
+    "PYTHONTRACEMALLOC",
+    "PYTHONPROFILEIMPORTTIME",
+    "PYTHONMALLOC",
+    "PYTHONVERBOSE",
+    "PYTHONWARNINGS",
+)
 
 
-def run_piped(command: list[str], env: dict[str, str]) -> float:
-    """Wall time of *command* with stdout to a pipe we drain."""
-    start = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, check=False)
-    return time.perf_counter() - start
+def say(text: str = "") -> None:
+    print(text, flush=True)
 
 
-def run_pty(command: list[str], env: dict[str, str]) -> float:
-    """Wall time of *command* with stdout on a pseudo-terminal (stdin not a terminal,
-    so nothing pages), draining the terminal until the process ends."""
-    controller, terminal = pty.openpty()
+# --- running one process ----------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """One finished process: wall time from spawn to exit (output drained) and exit code.
+    (Not its memory: a child's ru_maxrss counts its parent's pages at the fork, and ours
+    are many; see peak_memory.)"""
+
+    elapsed: float
+    code: int
+
+
+Runner = Callable[[Sequence[str], dict[str, str]], Outcome]
+
+
+def _drain(fd: int, proc: subprocess.Popen[bytes]) -> None:
+    """Read *fd* until its writers are gone (EOF, or EIO on a pty controller)."""
+    while True:
+        ready, _, _ = select.select([fd], [], [], 60)
+        if not ready:  # hung: end it rather than the benchmark
+            proc.kill()
+            return
+        try:
+            if not os.read(fd, 65536):
+                return
+        except OSError:
+            return
+
+
+def _reap(proc: subprocess.Popen[bytes], start: float) -> Outcome:
+    _, status = os.waitpid(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Outcome(elapsed, proc.returncode)
+
+
+def run_piped(command: Sequence[str], env: dict[str, str]) -> Outcome:
+    """*command* with stdout to a pipe we drain; stdin and stderr /dev/null."""
     start = time.perf_counter()
     proc = subprocess.Popen(
-        command, stdin=subprocess.DEVNULL, stdout=terminal, stderr=subprocess.DEVNULL, env=env
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
     )
-    os.close(terminal)
-    while True:
-        ready, _, _ = select.select([controller], [], [], 10)
-        if not ready:
-            break
-        try:
-            if not os.read(controller, 65536):
-                break
-        except OSError:
-            break
-    proc.wait()
-    elapsed = time.perf_counter() - start
-    os.close(controller)
-    return elapsed
+    assert proc.stdout is not None
+    _drain(proc.stdout.fileno(), proc)
+    outcome = _reap(proc, start)
+    proc.stdout.close()
+    return outcome
 
 
-def paired(
-    command: list[str], runs: int, env: dict[str, str], runner=run_piped, warm: int = 2
-) -> tuple[float, float, float]:
-    """(median of command, median of baseline, median of per-pair ratios)."""
-    baseline = [PYTHON, "-c", "pass"]
+def run_terminal(command: Sequence[str], env: dict[str, str]) -> Outcome:
+    """*command* at a terminal: one new pseudo-terminal (100x40) is its stdin, stdout and
+    stderr, as a shell gives it, so foracli pages (PAGER=cat in the env) and Rich draws.
+    In a session of its own, so no /dev/tty of ours leaks in. Timed until the process
+    has exited and the terminal has been drained (the pager's output included)."""
+    controller, terminal = pty.openpty()
+    termios.tcsetwinsize(terminal, TERMINAL_SIZE)
+    start = time.perf_counter()
+    try:
+        proc = subprocess.Popen(
+            command,
+            stdin=terminal,
+            stdout=terminal,
+            stderr=terminal,
+            env=env,
+            start_new_session=True,
+        )
+    finally:
+        os.close(terminal)
+    try:
+        _drain(controller, proc)
+        return _reap(proc, start)
+    finally:
+        os.close(controller)
+
+
+def capture(command: Sequence[str], env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        command, stdin=subprocess.DEVNULL, capture_output=True, env=env, check=False, timeout=120
+    )
+
+
+# --- pairs against the baseline ---------------------------------------------------
+
+
+@dataclass
+class Job:
+    """One run to time: its arguments and environment, and what to do once it ended."""
+
+    argv: list[str]
+    env: dict[str, str]
+    done: Callable[[], None] | None = None
+
+
+Maker = Callable[[int], Job]
+
+
+def fixed(argv: list[str], env: dict[str, str]) -> Maker:
+    """The same run every time (a repeat, once the first warm-up run has stored it)."""
+    return lambda _i: Job(argv, env)
+
+
+@dataclass
+class Measure:
+    """Medians of a command and its baseline, and of their pair-by-pair ratios."""
+
+    times: list[float] = field(default_factory=list)
+    bases: list[float] = field(default_factory=list)
+    ratios: list[float] = field(default_factory=list)
+    failed: int = 0  # runs that exited non-zero
+    stored: int = 0  # runs that wrote a new output entry (a full run, not a replay)
+
+    @property
+    def ms(self) -> float:
+        return statistics.median(self.times) * 1000
+
+    @property
+    def base_ms(self) -> float:
+        return statistics.median(self.bases) * 1000
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(self.ratios)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "median_ms": round(self.ms, 2),
+            "baseline_median_ms": round(self.base_ms, 2),
+            "ratio": round(self.ratio, 3),
+            "pairs": len(self.ratios),
+            "failed_runs": self.failed,
+            "runs_that_stored_output": self.stored,
+            "times_ms": [round(t * 1000, 2) for t in self.times],
+            "baseline_ms": [round(t * 1000, 2) for t in self.bases],
+        }
+
+
+def out_entries(folder: str | None) -> dict[str, tuple[int, int]]:
+    """The output-cache entries in *folder*: name -> (mtime_ns, size)."""
+    if not folder:
+        return {}
+    found = {}
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("out-") and entry.name.endswith(".marshal"):
+                    info = entry.stat()
+                    found[entry.name] = (info.st_mtime_ns, info.st_size)
+    except OSError:
+        pass
+    return found
+
+
+def paired(make: Maker, runs: int, runner: Runner, warm: int = 2) -> Measure:
+    """*runs* pairs of make(i) and the baseline, after *warm* unpaired warm-ups; the
+    order within a pair alternates. make(i) is called once per run, never timed."""
+    result = Measure()
+    index = 0
     for _ in range(warm):
-        runner(command, env)
-        runner(baseline, env)
-    times, bases, ratios = [], [], []
+        job = make(index)
+        index += 1
+        runner(job.argv, job.env)
+        runner(BASELINE, job.env)
+        if job.done:
+            job.done()
     for i in range(runs):
-        pair = [(command, times), (baseline, bases)]
-        if i % 2:
-            pair.reverse()
-        measured = {}
-        for cmd, bucket in pair:
-            elapsed = runner(cmd, env)
-            bucket.append(elapsed)
-            measured[id(bucket)] = elapsed
-        ratios.append(measured[id(times)] / measured[id(bases)])
-    return statistics.median(times), statistics.median(bases), statistics.median(ratios)
+        job = make(index)
+        index += 1
+        folder = job.env.get("FORACLI_CACHE_DIR")
+        before = out_entries(folder)
+        order = ["command", "baseline"] if i % 2 == 0 else ["baseline", "command"]
+        got: dict[str, Outcome] = {}
+        for which in order:
+            got[which] = runner(job.argv if which == "command" else BASELINE, job.env)
+        if out_entries(folder) != before:
+            result.stored += 1
+        if job.done:
+            job.done()
+        command, base = got["command"], got["baseline"]
+        result.times.append(command.elapsed)
+        result.bases.append(base.elapsed)
+        result.ratios.append(command.elapsed / base.elapsed)
+        result.failed += command.code != 0
+    return result
 
 
-def peak_memory_kib(command: list[str], env: dict[str, str]) -> int:
-    """Peak resident memory of one run of *command*, measured by a fresh parent
-    (RUSAGE_CHILDREN keeps the largest child ever, so ours would remember older runs)."""
+def peak_memory(make: Maker, runs: int) -> tuple[list[int], str]:
+    """Peak resident memory (KiB) of *runs* runs of make(i), stdout to a pipe. Measured
+    by a small parent, since a child's ru_maxrss includes what its parent had mapped
+    at the fork: GNU time (about 1 MiB) if present, else `python -c` (about 9 MiB)."""
+    gnu_time = "/usr/bin/time"
+    if not (os.access(gnu_time, os.X_OK) and b"GNU" in capture([gnu_time, "--version"], {}).stderr):
+        gnu_time = ""
+    found: list[int] = []
     probe = (
-        "import resource, subprocess, sys; "
-        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+        "import os, resource, subprocess, sys; "
+        "subprocess.run(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,"
+        " stderr=subprocess.DEVNULL); "
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
-    result = subprocess.run(
-        [PYTHON, "-c", probe, *command], capture_output=True, text=True, env=env, check=False
-    )
-    return int(result.stdout.strip() or 0)
+    with tempfile.TemporaryDirectory() as folder:
+        report = os.path.join(folder, "maxrss")
+        for i in range(runs):
+            job = make(i)
+            if gnu_time:
+                argv = [gnu_time, "-f", "%M", "-o", report, *job.argv]
+                subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, env=job.env)
+                text = Path(report).read_text(encoding="utf-8")
+            else:
+                done = capture([PYTHON, "-c", probe, *job.argv], job.env)
+                text = done.stdout.decode()
+            if job.done:
+                job.done()
+            numbers = re.findall(r"^\d+$", text, re.MULTILINE)
+            if numbers:
+                found.append(int(numbers[-1]))
+    return found or [0], "GNU time" if gnu_time else "python -c parent"
 
+
+def row(label: str, m: Measure, note: str = "") -> None:
+    flags = []
+    if m.failed:
+        flags.append(f"{m.failed}/{len(m.times)} runs FAILED")
+    if note:
+        flags.append(note)
+    say(
+        f"  {label:<44} {m.ms:8.1f} ms  base {m.base_ms:5.1f} ms  {m.ratio:6.2f}x  "
+        f"stored {m.stored}/{len(m.times)}" + (f"  ({'; '.join(flags)})" if flags else "")
+    )
+
+
+# --- cache folders ----------------------------------------------------------------
+
+
+class Folders:
+    """New, private (0700) cache folders under one temporary folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.count = 0
+
+    def new(self, template: Path | None = None) -> Path:
+        """An empty cache folder, or one holding a copy of *template*'s knowledge-base
+        caches: every file but output entries, temporary files and watcher sockets."""
+        self.count += 1
+        folder = self.root / f"cache-{self.count:05d}"
+        folder.mkdir(mode=0o700)
+        if template is not None:
+            for entry in os.scandir(template):
+                name = entry.name
+                if entry.is_file(follow_symlinks=False) and not (
+                    name.startswith("out-") or name.endswith((".tmp", ".sock", ".lock"))
+                ):
+                    shutil.copy2(entry.path, folder / name)
+        return folder
+
+
+def fresh_cache(argv: list[str], env: dict[str, str], template: Path, folders: Folders) -> Maker:
+    """First runs by a fresh cache folder per run: the same *argv* each time, in a folder
+    holding a copy of *template*'s knowledge-base caches and no output entry at all, so
+    nothing this argument list could replay exists. Removed after the run."""
+
+    def make(_i: int) -> Job:
+        folder = folders.new(template)
+        return Job(
+            argv,
+            env | {"FORACLI_CACHE_DIR": str(folder)},
+            done=lambda: shutil.rmtree(folder, ignore_errors=True),
+        )
+
+    return make
+
+
+def cold_cache(argv: list[str], env: dict[str, str], folders: Folders) -> Maker:
+    """Fully cold: an empty cache folder per run (YAML parsed, pickles written)."""
+
+    def make(_i: int) -> Job:
+        folder = folders.new()
+        return Job(
+            argv,
+            env | {"FORACLI_CACHE_DIR": str(folder)},
+            done=lambda: shutil.rmtree(folder, ignore_errors=True),
+        )
+
+    return make
+
+
+class Unused:
+    """First runs by varying an argument: each run takes a value (a procedure id, a
+    search word) not yet used with its cache folder. When the values run out (10 ids
+    at 10 procedures) the next runs move to a new folder holding a copy of the
+    knowledge-base caches of *folder*, with no output entries."""
+
+    def __init__(
+        self,
+        build: Callable[[str], list[str]],
+        values: Sequence[str],
+        env: dict[str, str],
+        folder: Path,
+        used: Iterable[str],
+        folders: Folders,
+    ) -> None:
+        self.build, self.values, self.env = build, list(values), env
+        self.template = self.folder = folder
+        self.used = set(used)
+        self.folders = folders
+        self.cursor = 0
+
+    def __call__(self, _i: int) -> Job:
+        while True:
+            if self.cursor >= len(self.values):
+                self.folder = self.folders.new(self.template)
+                self.used, self.cursor = set(), 0
+            value = self.values[self.cursor]
+            self.cursor += 1
+            if value not in self.used:
+                self.used.add(value)
+                return Job(self.build(value), self.env | {"FORACLI_CACHE_DIR": str(self.folder)})
+
+
+# --- knowledge bases --------------------------------------------------------------
 
 SETTLED = 1_600_000_000_000_000_000  # an mtime in 2020: files older than 2 s are cached
 
@@ -136,11 +462,16 @@ aspects:
         os.utime(path, ns=(SETTLED, SETTLED))
 
 
-def edit_one(folder: Path, tick: int) -> None:
-    """Change one procedure in place, as an editor would, and date it in the past."""
-    path = folder / "procedures" / "synthetic-00001.yaml"
+def edit_one(folder: Path, count: int, tick: int) -> None:
+    """Change one procedure's summary in place, as an editor would (a different file
+    each tick, never synthetic-00003, the one explained), dated in the past."""
+    n = (tick * 7 + 1) % count
+    if n == 3:
+        n = (n + 1) % count
+    path = folder / "procedures" / f"synthetic-{n:05d}.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("A made-up page", "A newly edited page"), encoding="utf-8")
+    text = re.sub(r"(?m)^summary: .*$", f"summary: A made-up procedure, edit {tick}.", text)
+    path.write_text(text, encoding="utf-8")
     os.utime(path, ns=(SETTLED, SETTLED + tick))
 
 
@@ -150,130 +481,571 @@ def settle() -> None:
     time.sleep(2.2)
 
 
-def timed(command: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, env=env, check=False)
-    return time.perf_counter() - start
+def shipped_data() -> Path | None:
+    for candidate in (ROOT / "data", ROOT / "foracli" / "data"):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def settle_shipped() -> None:
+    """Wait out the 2-second rule for the shipped knowledge base if it was just edited."""
+    data = shipped_data()
+    if data is None:
+        return
+    newest = max(
+        (max(p.stat().st_mtime, p.stat().st_ctime) for p in data.rglob("*") if p.is_file()),
+        default=0.0,
+    )
+    wait = newest + 2.2 - time.time()
+    if wait > 0:
+        time.sleep(wait)
+
+
+def kb_words() -> list[str]:
+    """Real words of the shipped knowledge base's text (not its keys), in a fixed
+    shuffled order: a new search word for each first-run search."""
+    data = shipped_data()
+    text = ""
+    if data is not None:
+        text = " ".join(p.read_text(encoding="utf-8") for p in sorted(data.rglob("*.yaml")))
+    text = re.sub(r"\S*(https?://|doi|/)\S*", " ", text.lower())
+    keys = set(re.findall(r"([a-z_-]+):", text))
+    words = sorted({w for w in re.findall(r"\b[a-z]{5,}\b", text) if w not in keys})
+    words = [w for w in words if w != "nerve"] or ["spine", "lumbar", "recovery", "pinched"]
+    random.Random(6).shuffle(words)
+    return words
+
+
+# --- peers ------------------------------------------------------------------------
+
+TLDR_PAGE = """# foraminotomy
+
+> An operation that widens the opening where a nerve leaves the spine.
+> More information: <https://example.org/foraminotomy>.
+
+- Read about the endoscopic operation:
+
+`foracli explain endoscopic`
+
+- Compare the open and the endoscopic operation:
+
+`foracli compare open endoscopic`
+"""
+
+
+def find_tldr_clients(env: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """{kind: (path, version line)} for the tldr clients on PATH (and in this venv),
+    told apart by `--version` (tealdeer names itself) and the script's interpreter
+    (the python client's `tldr` is a Python script): both may be called `tldr`."""
+    seen: set[str] = set()
+    found: dict[str, tuple[str, str]] = {}
+    search = os.pathsep.join([env.get("PATH", os.defpath), str(BIN)])
+    for name in ("tldr", "tealdeer"):
+        for folder in search.split(os.pathsep):
+            path = os.path.join(folder, name)
+            if not folder or not os.access(path, os.X_OK) or os.path.isdir(path):
+                continue
+            real = os.path.realpath(path)
+            if real in seen:
+                continue
+            seen.add(real)
+            try:
+                done = capture([path, "--version"], env)
+                version = (done.stdout or done.stderr).decode(errors="replace").strip()
+                with open(real, "rb") as handle:
+                    first = handle.readline(200)
+            except (OSError, subprocess.SubprocessError):
+                continue
+            line = version.splitlines()[0] if version else "?"
+            if "tealdeer" in version.lower():
+                found.setdefault("tealdeer", (path, line))
+            elif first.startswith(b"#!") and b"python" in first:
+                found.setdefault("tldr-python", (path, line))
+            else:
+                found.setdefault(f"other tldr client ({line})", (path, line))
+    return found
+
+
+# --- the run ----------------------------------------------------------------------
 
 
 def byte_compile() -> None:
     """pip byte-compiles a package it installs; an editable checkout run with
     PYTHONDONTWRITEBYTECODE=1 would otherwise recompile foracli on every start,
-    which no installed copy does (it cost ~0.4x of the bare start here)."""
+    which no installed copy does (it cost ~0.4x of the bare start here). Called
+    before each section: foracli/ may be edited while the benchmark runs."""
     package = ROOT / "foracli"
     if package.is_dir():
         compileall.compile_dir(str(package), quiet=1)
 
 
-def report(label: str, result: tuple[float, float, float], goal: float | None) -> None:
-    median, base, ratio = result
-    if goal is None:
-        verdict = "no goal; for reference"
-    else:
-        verdict = f"goal <= {goal}x: {'meets' if ratio <= goal else 'MISSES'}"
-    print(
-        f"{label:<58} {median * 1000:7.1f} ms  base {base * 1000:5.1f} ms  "
-        f"ratio {ratio:5.2f}x  ({verdict})",
-        flush=True,
+def base_environment() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in DROPPED}
+    env["TERM"] = "xterm-256color"
+    env["PAGER"] = "cat"  # the pager runs at a terminal, and costs next to nothing
+    env.setdefault("LANG", "C.UTF-8")
+    return env
+
+
+def revision() -> str:
+    try:
+        head = capture(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], os.environ.copy())
+        dirty = capture(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--", "foracli"], os.environ.copy()
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    rev = head.stdout.decode().strip() or "unknown"
+    return rev + (" with uncommitted changes in foracli/" if dirty.stdout.strip() else "")
+
+
+@dataclass
+class Goal:
+    key: str
+    label: str
+    figure: float | None
+    unit: str
+    at_most: float
+    project: float
+    note: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        met = None if self.figure is None else self.figure <= self.at_most
+        project = None if self.figure is None else self.figure <= self.project
+        return {
+            "key": self.key,
+            "case": self.label,
+            "figure": None if self.figure is None else round(self.figure, 3),
+            "unit": self.unit,
+            "at_most": self.at_most,
+            "project_goal": self.project,
+            "at_most_met": met,
+            "project_goal_met": project,
+            "note": self.note,
+        }
+
+
+def fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "n/a"
+    if unit == "x":
+        return f"{value:.2f}x"
+    if unit == "ms":
+        return f"{value:.0f} ms"
+    if unit == "MiB":
+        return f"{value:.1f} MiB"
+    return f"{value:.2f} {unit}"
+
+
+def goal_table(goals: list[Goal]) -> None:
+    say(f"  {'case':<62} {'figure':>10} {'at most':>9} {'met':>4} {'project':>9} {'met':>4}")
+    for g in goals:
+        met = "n/a" if g.figure is None else ("yes" if g.figure <= g.at_most else "NO")
+        proj = "n/a" if g.figure is None else ("yes" if g.figure <= g.project else "NO")
+        say(
+            f"  {g.label:<62} {fmt(g.figure, g.unit):>10} {fmt(g.at_most, g.unit):>9} {met:>4}"
+            f" {fmt(g.project, g.unit):>9} {proj:>4}"
+        )
+        if g.note:
+            say(f"  {'':<4}{g.note}")
+
+
+SHIPPED_REPEATS = (["explain"], ["compare", "open", "endoscopic"], ["search", "nerve"])
+SHIPPED_FIRSTS = (
+    ["explain"],
+    ["compare", "open", "endoscopic"],
+    ["search", "nerve"],
+    ["list"],
+    ["glossary"],
+    ["sources"],
+)
+
+
+def shipped_section(
+    env: dict[str, str], runs: int, folders: Folders, results: dict[str, Any]
+) -> dict[str, Measure]:
+    """Every case on the shipped knowledge base; returns the measures by key."""
+    measures: dict[str, Measure] = {}
+    warm_folder = folders.new()
+    warm_env = env | {"FORACLI_CACHE_DIR": str(warm_folder)}
+    settle_shipped()
+    # The template of knowledge-base caches: made by commands that none of the cases
+    # below runs (JSON output), so it holds parsed-KB pickles (and any search index).
+    template = folders.new()
+    template_env = env | {"FORACLI_CACHE_DIR": str(template)}
+    for argv in (["explain", "-f", "json"], ["search", "-f", "json", "lumbar"]):
+        done = capture([FORACLI, *argv], template_env)
+        if done.returncode != 0:
+            tail = done.stderr[-300:].decode(errors="replace")
+            say(f"  note: foracli {' '.join(argv)} exited {done.returncode}: {tail}")
+    for name in out_entries(str(template)):
+        os.unlink(template / name)
+    fewer = max(3, runs // 3)
+
+    byte_compile()
+    say("-- first run of a never-run command (a fresh cache folder per run, holding only")
+    say("   the knowledge-base caches, copied in; no output entry)")
+    say("   piped")
+    for argv in SHIPPED_FIRSTS:
+        m = paired(fresh_cache([FORACLI, *argv], env, template, folders), runs, run_piped, 1)
+        measures[f"first_piped:{' '.join(argv)}"] = m
+        row(f"foracli {' '.join(argv)}", m)
+    say("   at a terminal (Rich output, pager on: PAGER=cat)")
+    for argv in SHIPPED_FIRSTS:
+        m = paired(fresh_cache([FORACLI, *argv], env, template, folders), runs, run_terminal, 1)
+        measures[f"first_terminal:{' '.join(argv)}"] = m
+        row(f"foracli {' '.join(argv)}", m)
+
+    byte_compile()
+    say("-- repeat: the same argument list again, with the cache folder it ran with")
+    say("   at a terminal (stdin, stdout and stderr one pseudo-terminal; PAGER=cat)")
+    for argv in SHIPPED_REPEATS:
+        m = paired(fixed([FORACLI, *argv], warm_env), runs, run_terminal, 2)
+        measures[f"repeat_terminal:{' '.join(argv)}"] = m
+        row(f"foracli {' '.join(argv)}", m)
+    say("   piped, through the installed `foracli` command")
+    for argv in SHIPPED_REPEATS:
+        m = paired(fixed([FORACLI, *argv], warm_env), runs, run_piped, 2)
+        measures[f"repeat_piped:{' '.join(argv)}"] = m
+        row(f"foracli {' '.join(argv)}", m)
+    entries = out_entries(str(warm_folder))
+    results["shipped_cache_entries_bytes"] = {n: size for n, (_, size) in sorted(entries.items())}
+
+    say("-- a TAB of shell completion (bash protocol, output piped, warm cache folder)")
+    complete_env = warm_env | {
+        "_FORACLI_COMPLETE": "complete_bash",
+        "COMP_WORDS": "foracli explain ",
+        "COMP_CWORD": "2",
+    }
+    done = capture([FORACLI], complete_env)
+    offered = done.stdout.decode(errors="replace").split()
+    if done.returncode != 0 or not offered:
+        say(f"  note: completion gave exit {done.returncode} and {len(offered)} words")
+    m = paired(fixed([FORACLI], complete_env), runs, run_piped, 2)
+    measures["completion"] = m
+    row("foracli explain <TAB>", m, f"{len(offered)} completions")
+
+    byte_compile()
+    say("-- for reference: fully cold (an empty cache folder per run)")
+    m = paired(cold_cache([FORACLI, "explain"], env, folders), fewer, run_piped, 1)
+    measures["cold_piped:explain"] = m
+    row("foracli explain, piped", m)
+    m = paired(cold_cache([FORACLI, "explain"], env, folders), fewer, run_terminal, 1)
+    measures["cold_terminal:explain"] = m
+    row("foracli explain, at a terminal", m)
+    m = paired(fixed([FORACLI, "--help"], warm_env), fewer, run_terminal, 2)
+    measures["repeat_terminal:--help"] = m
+    row("foracli --help, at a terminal (repeat)", m)
+
+    say("-- peak memory (ru_maxrss of the child, by GNU time, else a small Python parent)")
+    explain_kib, how = peak_memory(fresh_cache([FORACLI, "explain"], env, template, folders), runs)
+    base_kib, _ = peak_memory(fixed(BASELINE, env), max(3, runs // 3))
+    results["peak_memory"] = {
+        "method": how,
+        "first_piped_explain_kib": explain_kib,
+        "python_c_pass_kib": base_kib,
+    }
+    results["peak_memory_mib"] = statistics.median(explain_kib) / 1024
+    say(
+        f"  first piped `foracli explain`: median {statistics.median(explain_kib) / 1024:.1f} MiB"
+        f" (max {max(explain_kib) / 1024:.1f}) over {len(explain_kib)} runs; `python -c pass`"
+        f" {statistics.median(base_kib) / 1024:.1f} MiB ({how})"
     )
+    return measures
+
+
+def one_scale(
+    env: dict[str, str], runs: int, count: int, folders: Folders, tmp: Path, words: list[str]
+) -> dict[str, Any]:
+    """Every case on a synthetic knowledge base of *count* procedures."""
+    byte_compile()
+    kb = tmp / f"kb{count}"
+    synthetic_kb(kb, count)
+    settle()
+    cache = folders.new()
+    cenv = env | {"FORACLI_CACHE_DIR": str(cache)}
+    kbarg = ["--kb", str(kb)]
+    explain = [FORACLI, "explain", "synthetic-00003", *kbarg]
+    say(f"  {count:,} procedures")
+    before = out_entries(str(cache))
+    build = run_piped(explain, cenv)
+    created = {n: s for n, (_, s) in out_entries(str(cache)).items() if n not in before}
+    entry = sum(created.values())
+    say(
+        f"    first run ever on this knowledge base (parses every file): "
+        f"{build.elapsed * 1000:.1f} ms; its cache entry {entry:,} bytes"
+    )
+    fig: dict[str, Any] = {"first_ever_ms": round(build.elapsed * 1000, 2), "entry_bytes": entry}
+    repeats: dict[str, tuple[list[str], Runner]] = {
+        "repeat_piped_explain": (explain, run_piped),
+        "repeat_piped_search": ([FORACLI, "search", "nerve", *kbarg], run_piped),
+        "repeat_terminal_explain": (explain, run_terminal),
+    }
+    for key, (argv, runner) in repeats.items():
+        fig[key] = m = paired(fixed(argv, cenv), runs, runner, 2)
+        row(key.replace("_", " "), m)
+
+    ids = [f"synthetic-{n:05d}" for n in random.Random(count).sample(range(count), count)]
+    first_explain = Unused(
+        lambda v: [FORACLI, "explain", v, *kbarg], ids, cenv, cache, ["synthetic-00003"], folders
+    )
+    fig["first_explain_of_an_id"] = m = paired(first_explain, runs, run_piped, 1)
+    row("first explain of an id", m)
+    new_word = Unused(lambda v: [FORACLI, "search", v, *kbarg], words, cenv, cache, [], folders)
+    fig["new_search_word"] = m = paired(new_word, runs, run_piped, 1)
+    row("a new search word", m)
+
+    ticks = iter(range(1, 1_000_000))
+
+    def after_edit(_i: int) -> Job:
+        edit_one(kb, count, next(ticks))
+        settle()
+        return Job(explain, cenv)
+
+    fig["first_run_after_one_edit"] = m = paired(after_edit, max(3, runs // 3), run_piped, 1)
+    row("first run after editing one file (2 s later)", m)
+    edit_one(kb, count, next(ticks))
+    racy = run_piped(explain, cenv)
+    fig["run_within_2s_of_an_edit_ms"] = round(racy.elapsed * 1000, 2)
+    entries = out_entries(str(cache))
+    fig["out_entries"] = len(entries)
+    fig["out_entries_bytes"] = sum(s for _, s in entries.values())
+    say(
+        f"    for reference: one run within 2 s of an edit (nothing stored) "
+        f"{racy.elapsed * 1000:.1f} ms; the cache folder now holds {len(entries)} output "
+        f"entries, {fig['out_entries_bytes']:,} bytes"
+    )
+    shutil.rmtree(kb)  # its watcher, if any, sees the folder go and exits
+    shutil.rmtree(cache, ignore_errors=True)
+    return fig
+
+
+def scale_section(
+    env: dict[str, str],
+    runs: int,
+    counts: Sequence[int],
+    folders: Folders,
+    tmp: Path,
+    words: list[str],
+) -> dict[int, dict[str, Any]]:
+    """Every case at each knowledge-base size; returns figures by procedure count."""
+    say("-- scale: synthetic knowledge bases passed with --kb (merged over the shipped one)")
+    say("   first runs here vary an argument (an id, a search word) not yet used with the")
+    say("   cache folder, which stays (with its watcher, at 500 files or more)")
+    figures = {count: one_scale(env, runs, count, folders, tmp, words) for count in counts}
+    say("  summary (ratios to python -c pass; first explain also as a multiple of its")
+    say(f"  {counts[0]}-procedure ratio)")
+    say(
+        f"  {'procedures':>10} {'first explain':>14} {'vs 10':>6} {'new word':>9}"
+        f" {'after edit':>11} {'rep. explain':>13} {'rep. search':>12} {'rep. tty':>9}"
+        f" {'entry bytes':>12}"
+    )
+    first10 = figures[counts[0]]["first_explain_of_an_id"].ratio
+    for count, fig in figures.items():
+        first = fig["first_explain_of_an_id"].ratio
+        say(
+            f"  {count:>10,} {first:13.2f}x {first / first10:6.2f}"
+            f" {fig['new_search_word'].ms:6.0f} ms {fig['first_run_after_one_edit'].ms:8.0f} ms"
+            f" {fig['repeat_piped_explain'].ratio:12.2f}x"
+            f" {fig['repeat_piped_search'].ratio:11.2f}x"
+            f" {fig['repeat_terminal_explain'].ratio:8.2f}x {fig['entry_bytes']:>12,}"
+        )
+    return figures
+
+
+def peers_section(env: dict[str, str], runs: int, tmp: Path) -> dict[str, Any]:
+    """man and the tldr clients on a local page, measured like foracli; never installed."""
+    byte_compile()
+    say("-- peers, on a local page, same method (only those installed; none is installed here)")
+    out: dict[str, Any] = {}
+    page = tmp / "foraminotomy.md"
+    page.write_text(TLDR_PAGE, encoding="utf-8")
+    peers: list[tuple[str, list[str] | None, str]] = []
+    man = shutil.which("man", path=env.get("PATH"))
+    if man and capture([man, "-w", "ls"], env).returncode == 0:
+        peers.append(("man ls (man -P cat)", [man, "-P", "cat", "ls"], ""))
+    else:
+        peers.append(("man ls", None, "not installed" if not man else "no page for ls"))
+    clients = find_tldr_clients(env)
+    for kind in ("tldr-python", "tealdeer"):
+        if kind in clients:
+            path, version = clients[kind]
+            flag = "--render" if kind == "tldr-python" else "-f"
+            peers.append((f"{kind} {flag} page.md", [path, flag, str(page)], version))
+        else:
+            peers.append((kind, None, "not installed"))
+    for kind in clients:
+        if kind not in ("tldr-python", "tealdeer"):
+            say(f"  {kind} at {clients[kind][0]}: not measured")
+    for label, argv, note in peers:
+        if argv is None:
+            say(f"  {label}: {note}")
+            out[label] = note
+            continue
+        piped = paired(fixed(argv, env), runs, run_piped, 2)
+        row(f"{label}, piped", piped, note)
+        terminal = paired(fixed(argv, env), runs, run_terminal, 2)
+        row(f"{label}, at a terminal", terminal, note)
+        out[label] = {"version": note, "piped": piped.as_json(), "terminal": terminal.as_json()}
+    return out
+
+
+def worst(measures: dict[str, Measure], prefix: str) -> tuple[float, str]:
+    chosen = {k: m for k, m in measures.items() if k.startswith(prefix)}
+    key = max(chosen, key=lambda k: chosen[k].ratio)
+    return chosen[key].ratio, key.split(":", 1)[1]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer runs, small scale steps")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer pairs, scale up to 100")
+    parser.add_argument("--json", metavar="FILE", help="also write every figure to FILE")
     args = parser.parse_args()
-    runs = 7 if args.quick else 21
+    runs = 5 if args.quick else 21
+    counts = SCALE_QUICK if args.quick else SCALE_FULL
+    started = time.monotonic()
     byte_compile()
-    scale = [10, 100] if args.quick else [10, 100, 1000, 10000]
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in ("NO_COLOR", "FORCE_COLOR", "FORACLI_KB", "FORACLI_NO_CACHE")
+    env = base_environment()
+    words = kb_words()
+    results: dict[str, Any] = {
+        "meta": {
+            "mode": "quick" if args.quick else "full",
+            "pairs": runs,
+            "python": sys.version.split()[0],
+            "cores": os.cpu_count(),
+            "revision": revision(),
+            "date": time.strftime("%Y-%m-%d %H:%M:%S"),
+            "terminal_size": list(TERMINAL_SIZE),
         }
-        env |= {
-            "FORACLI_CACHE_DIR": str(Path(tmp) / "cache"),
-            "TERM": "xterm-256color",
-            "COLUMNS": "100",
+    }
+    say(
+        f"foracli benchmark, {results['meta']['mode']} mode, {runs} pairs a case; "
+        f"python {results['meta']['python']}, {os.cpu_count()} cores, foracli "
+        f"{results['meta']['revision']}"
+    )
+    say(
+        "figures: median ms, median ms of `python -c pass` (same venv, same stream), median "
+        "pair ratio, median peak memory, runs that stored an output entry"
+    )
+    try:
+        for fd in pty.openpty():
+            os.close(fd)
+    except OSError as error:
+        say(f"no pseudo-terminal here ({error}): terminal cases cannot run; nothing measured")
+        return
+    with tempfile.TemporaryDirectory(prefix="foracli-bench-") as name:
+        tmp = Path(name)
+        folders = Folders(tmp)
+        measures = shipped_section(env, runs, folders, results)
+        scale = scale_section(env, runs, counts, folders, tmp, words)
+        results["peers"] = peers_section(env, runs, tmp)
+
+    largest, smallest = counts[-1], counts[0]
+    big, small = scale[largest], scale[smallest]
+    tag = "" if largest == 10000 else f" (quick: at {largest:,}, not 10,000)"
+    rep_term, rep_term_which = worst(measures, "repeat_terminal:")
+    goals = [
+        Goal(
+            "repeat_terminal",
+            "a repeat at a real terminal (explain, compare, search)",
+            max(measures[f"repeat_terminal:{' '.join(a)}"].ratio for a in SHIPPED_REPEATS),
+            "x",
+            2,
+            1.3,
+        ),
+        Goal(
+            "first_piped",
+            "first run of a never-run command, piped (6 commands)",
+            worst(measures, "first_piped:")[0],
+            "x",
+            4,
+            2,
+            f"worst: {worst(measures, 'first_piped:')[1]}",
+        ),
+        Goal(
+            "first_terminal",
+            "first run of a never-run command, at a terminal (Rich)",
+            worst(measures, "first_terminal:")[0],
+            "x",
+            8,
+            5,
+            f"worst: {worst(measures, 'first_terminal:')[1]}",
+        ),
+        Goal(
+            "repeat_piped",
+            "a repeat in a pipe, installed `foracli` command",
+            worst(measures, "repeat_piped:")[0],
+            "x",
+            1.5,
+            1.2,
+            f"worst: {worst(measures, 'repeat_piped:')[1]}",
+        ),
+        Goal("completion", "a TAB of shell completion", measures["completion"].ratio, "x", 4, 2),
+        Goal(
+            "scale_first_explain",
+            f"{largest:,} procedures: first explain of an id, x its {smallest}-procedure ratio",
+            big["first_explain_of_an_id"].ratio / small["first_explain_of_an_id"].ratio,
+            "x",
+            1.5,
+            1.2,
+            f"{big['first_explain_of_an_id'].ratio:.2f}x vs "
+            f"{small['first_explain_of_an_id'].ratio:.2f}x{tag}",
+        ),
+        Goal(
+            "scale_new_search_word",
+            f"{largest:,} procedures: a new search word",
+            big["new_search_word"].ms,
+            "ms",
+            150,
+            50,
+            tag.strip(),
+        ),
+        Goal(
+            "scale_after_edit",
+            f"{largest:,} procedures: the first run after editing one file",
+            big["first_run_after_one_edit"].ms,
+            "ms",
+            400,
+            150,
+            tag.strip(),
+        ),
+        Goal(
+            "peak_memory",
+            "peak memory of a first piped explain",
+            results["peak_memory_mib"],
+            "MiB",
+            25,
+            15,
+        ),
+    ]
+    say("== goals (figures are medians; a case of several commands shows its worst)")
+    goal_table(goals)
+    say(f"  note: the worst repeat at a terminal is {rep_term_which} ({rep_term:.2f}x)")
+    say(f"  every repeat at {largest:,} procedures as at {smallest} (ratios; no threshold):")
+    for key in ("repeat_piped_explain", "repeat_piped_search", "repeat_terminal_explain"):
+        a, b = small[key].ratio, big[key].ratio
+        say(f"    {key.replace('_', ' '):<26} {smallest}: {a:5.2f}x   {largest:,}: {b:5.2f}x")
+    say(
+        f"  size of a cache entry (out-*.marshal of one explain): {small['entry_bytes']:,} bytes"
+        f" at {smallest}, {big['entry_bytes']:,} bytes at {largest:,}"
+    )
+    say(f"done in {time.monotonic() - started:.0f} s; these figures report, they do not fail")
+
+    if args.json:
+        results["cases"] = {k: m.as_json() for k, m in measures.items()}
+        results["goals"] = [g.as_json() for g in goals]
+        results["scale"] = {
+            str(count): {k: v.as_json() if isinstance(v, Measure) else v for k, v in fig.items()}
+            for count, fig in scale.items()
         }
-        print(
-            f"foracli benchmark, {'quick' if args.quick else 'full'} mode, {runs} pairs each; "
-            f"python {sys.version.split()[0]}, {os.cpu_count()} cores",
-            flush=True,
-        )
-        print("-- piped (stdout is a pipe), installed `foracli` command (pip launcher)")
-        report("foracli explain", paired([FORACLI, "explain"], runs, env), 2.0)
-        report(
-            "foracli compare open endoscopic",
-            paired([FORACLI, "compare", "open", "endoscopic"], runs, env),
-            2.0,
-        )
-        report(
-            "python -m foracli explain (runpy instead of the launcher)",
-            paired([PYTHON, "-m", "foracli", "explain"], runs, env),
-            None,
-        )
-        report("foracli search nerve", paired([FORACLI, "search", "nerve"], runs, env), 4.0)
-        cold = env | {"FORACLI_NO_CACHE": "1"}
-        report(
-            "foracli explain, caches off (Typer + YAML every run)",
-            paired([FORACLI, "explain"], max(3, runs // 3), cold),
-            None,
-        )
-        print("-- on a pseudo-terminal (Rich panels), baseline also on the pty")
-        report(
-            "foracli explain (rendered before)",
-            paired([FORACLI, "explain"], runs, env, run_pty),
-            5.0,
-        )
-        report(
-            "foracli compare open endoscopic (rendered before)",
-            paired([FORACLI, "compare", "open", "endoscopic"], runs, env, run_pty),
-            5.0,
-        )
-        report(
-            "foracli explain, caches off (Rich renders every run)",
-            paired([FORACLI, "explain"], max(3, runs // 3), cold, run_pty),
-            None,
-        )
-        report("foracli --help", paired([FORACLI, "--help"], runs, env, run_pty), 10.0)
-        memory = peak_memory_kib([FORACLI, "explain"], env)
-        print(
-            f"{'peak memory, piped foracli explain':<58} {memory / 1024:7.1f} MiB"
-            f"  (goal < 25 MiB: {'meets' if memory < 25 * 1024 else 'MISSES'})"
-        )
-        print("-- scale: synthetic knowledge bases passed with --kb")
-        first_ratio: float | None = None
-        for count in scale:
-            folder = Path(tmp) / f"kb{count}"
-            synthetic_kb(folder, count)
-            settle()
-            command = [FORACLI, "explain", "synthetic-00003", "--kb", str(folder)]
-            build = timed(command, env)
-            result = paired(command, runs, env, warm=1)
-            first_ratio = first_ratio or result[2]
-            growth = result[2] / first_ratio  # ratio to ratio: steadier than raw times
-            print(
-                f"{f'explain ONE, {count} procedures':<58} {result[0] * 1000:7.1f} ms  "
-                f"ratio {result[2]:5.2f}x  vs 10: {growth:4.2f}  (goal <= 1.3: "
-                f"{'meets' if growth <= 1.3 else 'MISSES'})",
-                flush=True,
-            )
-            edit_one(folder, 1)
-            edited = timed(command, env)
-            settle()
-            after = paired(command, max(3, runs // 3), env, warm=0)
-            print(
-                f"{'':<4}first run {build:6.2f} s; after one file is edited: next run "
-                f"{edited:6.2f} s, then {after[0] * 1000:5.1f} ms ({after[2]:4.2f}x)",
-                flush=True,
-            )
-            search = [FORACLI, "search", "made-up", "--kb", str(folder)]
-            new_query = timed(search, env)
-            report(f"search, {count} procedures", paired(search, runs, env, warm=1), 4.0)
-            print(f"{'':<4}a query not run before: {new_query:6.2f} s (a full run)", flush=True)
-            shutil.rmtree(folder)  # its watcher, if any, sees the folder go and exits
-    print("done; these figures report, they do not fail the build")
+        results["repeats_at_scale"] = {
+            key: {str(c): round(f[key].ratio, 3) for c, f in scale.items()}
+            for key in ("repeat_piped_explain", "repeat_piped_search", "repeat_terminal_explain")
+        }
+        results["cache_entry_bytes"] = {str(c): f["entry_bytes"] for c, f in scale.items()}
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        say(f"figures written to {args.json}")
 
 
 if __name__ == "__main__":

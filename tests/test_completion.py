@@ -10,6 +10,8 @@ from pathlib import Path
 
 from tests.conftest import PROCEDURE
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def complete(line: str, env: dict[str, str] | None = None) -> list[str]:
     """Ask the real program (as zsh would) to complete *line*; return the values offered."""
@@ -34,11 +36,15 @@ def test_commands_complete():
     assert complete("foracli gl") == ["glossary"]
 
 
-def test_procedure_names_and_aliases_complete():
-    """Procedure ids and hyphenated aliases complete from the knowledge base."""
-    offered = complete("foracli explain ope")
-    assert "open" in offered
-    assert "open-foraminotomy" in offered
+def test_procedure_ids_and_names_complete_and_aliases_only_when_nothing_else_does():
+    """What a person wants first: ids and names; the many aliases only as a fallback."""
+    assert complete("foracli explain ope") == ["open-foraminotomy"]
+    assert complete("foracli compare open-foraminotomy endoscopic-t") == [
+        "endoscopic-transforaminal-lumbar"
+    ]
+    procedures = len(list((ROOT / "data" / "procedures").glob("*.yaml")))
+    assert len(complete("foracli explain ")) <= 2 * procedures  # not 150 aliases
+    assert complete("foracli explain keyh") == ["keyhole-foraminotomy"]  # an alias
 
 
 def test_section_names_complete():
@@ -65,3 +71,28 @@ def test_broken_kb_completes_nothing_quietly(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text("id: [")
     assert complete(f"foracli explain --kb {path} ope") == []
+
+
+def test_a_repeated_tab_is_replayed_without_typer(tmp_path):
+    """The second identical TAB prints the same completions from the cache, with no
+    Typer import; a different word typed is a new question."""
+    env = {"FORACLI_CACHE_DIR": str(tmp_path)}
+    first = complete("foracli explain endo", env)
+    assert first and all(word.startswith("endo") for word in first)
+    timing = {**env, "PYTHONPROFILEIMPORTTIME": "1"}
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "foracli")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **os.environ,
+            "_FORACLI_COMPLETE": "complete_zsh",
+            "_TYPER_COMPLETE_ARGS": "foracli explain endo",
+            **timing,
+        },
+    )
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
+    assert "typer" not in imported
+    assert re.findall(r'"([^"]+)":', result.stdout) == first
+    assert complete("foracli explain ope", env) == ["open-foraminotomy"]

@@ -35,15 +35,19 @@ def _matching(candidates: Iterable[tuple[str, str]], incomplete: str) -> list[tu
 
 
 def complete_procedure(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
-    """Procedure ids (with their names) and aliases, hyphenated so each is one word."""
+    """Procedure ids and names, hyphenated so each is one word; aliases (there are 150
+    and more) only when what was typed starts no id or name."""
     kb = _kb(ctx)
     if kb is None:
         return []
-    candidates = []
+    main = []
     for proc in kb.procedures.values():
-        candidates.append((proc.id, proc.name))
-        candidates += [(normalise_name(a), f"{proc.name}") for a in proc.aliases]
-    return _matching(candidates, incomplete)
+        main += [(proc.id, proc.name), (normalise_name(proc.name), proc.name)]
+    found = _matching(main, incomplete)
+    if found:
+        return found
+    aliases = [(normalise_name(a), p.name) for p in kb.procedures.values() for a in p.aliases]
+    return _matching(aliases, incomplete)
 
 
 def complete_section(ctx: Any, incomplete: str) -> list[tuple[str, str]]:

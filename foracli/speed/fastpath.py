@@ -134,6 +134,37 @@ def help_key(argv: list[str], environ: Mapping[str, str]) -> tuple[str, tuple[ob
     return directory, outcache.make_key(argv, [], environ, _terminal_state(True))
 
 
+# What a shell hands the program for one TAB (Typer's completion protocol).
+COMPLETION_ENVIRONMENT = (
+    "COMP_WORDS",
+    "COMP_CWORD",
+    "_TYPER_COMPLETE_ARGS",
+    "_TYPER_COMPLETE_WORD_TO_COMPLETE",
+    "_TYPER_COMPLETE_FISH_ACTION",
+)
+
+
+def completion_key(environ: Mapping[str, str]) -> tuple[str, tuple[object, ...], list[str]] | None:
+    """(cache folder, key, layers) for a TAB of shell completion, else None. Completions
+    depend on the words typed, the knowledge base (FORACLI_KB; a --kb typed on the line
+    is left to the app) and the code, like any output."""
+    instruction = environ.get("_FORACLI_COMPLETE", "")
+    if not instruction.startswith("complete_") or environ.get("FORACLI_NO_CACHE"):
+        return None
+    typed = tuple(environ.get(name, "") for name in COMPLETION_ENVIRONMENT)
+    if any("--kb" in words for words in typed):
+        return None
+    directory = outcache.cache_dir(environ)
+    if directory is None:
+        return None
+    try:
+        layers = [os.path.abspath(p) for p in env_layers(environ)]
+    except OSError:
+        return None
+    key = outcache.make_key(["<complete>", instruction, *typed], layers, environ, ())
+    return directory, key, layers
+
+
 def replay(directory: str, key: tuple[object, ...], *, paged: bool = False) -> bool:
     """Write the cached output for *key*, through the pager when *paged*; False when
     there is none. The pager gets exactly the bytes the full run gave it."""

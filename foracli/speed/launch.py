@@ -27,9 +27,13 @@ def main() -> None:
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="replace")  # never a traceback for unencodable text
     argv = sys.argv[1:]
-    if fastpath.try_replay(argv):
+    completing = fastpath.completion_key(os.environ)
+    if completing is not None:
+        if fastpath.replay(*completing[:2]):
+            return
+    elif fastpath.try_replay(argv):
         return
-    asks_help = fastpath.help_key(argv, os.environ)
+    asks_help = None if completing else fastpath.help_key(argv, os.environ)
     if asks_help is not None and fastpath.replay(*asks_help):
         return
     from foracli.app import cli
@@ -37,9 +41,9 @@ def main() -> None:
 
     session = Session(argv, os.environ)
     env = Environment(load=session.load, record=session.record if session.replayable else None)
-    if asks_help is None:
+    if asks_help is None and completing is None:
         sys.exit(cli.run(argv, env))
-    # Help is rendered by Typer and Rich straight to stdout: record it on the way.
+    # Help and completions are written by Typer straight to stdout: record them on the way.
     from foracli.app.present import Recorder
 
     recorder = Recorder(sys.stdout)
@@ -51,10 +55,13 @@ def main() -> None:
     if code == 0:
         import contextlib
 
-        from foracli.speed import outcache
-
         with contextlib.suppress(UnicodeError):  # not cached; it was printed all the same
-            outcache.store(*asks_help, {}, recorder.encoded(), code=library_files())
+            if asks_help is not None:
+                from foracli.speed import outcache
+
+                outcache.store(*asks_help, {}, recorder.encoded(), code=library_files())
+            elif completing is not None:
+                session.record_as(completing, recorder.encoded())
     sys.exit(code)
 
 
@@ -72,7 +79,7 @@ class Session:
         self.argv = argv
         self.environ = environ
         self.key = fastpath.cache_key(argv, environ)
-        self.inputs: dict[str, Signature] | None = None
+        self.inputs: dict[str, Signature] | None = {}  # None: what was read is unknown
 
     @property
     def replayable(self) -> bool:
@@ -89,11 +96,17 @@ class Session:
 
     def record(self, output: bytes) -> None:
         """Keep *output* for a replay of this run, if everything it read is known."""
+        if self.key is not None:
+            self.record_as(self.key[:3], output)
+
+    def record_as(self, found: tuple[str, tuple[object, ...], list[str]], output: bytes) -> None:
+        """Keep *output* under *found* (cache folder, key, layers), with what this run
+        read; not when the files could not all be stat'ed."""
         from foracli.speed import outcache
 
-        if self.key is None or self.inputs is None:
-            return  # not replayable, or the files could not all be stat'ed
-        directory, key, layers, _paged = self.key
+        if self.inputs is None:
+            return
+        directory, key, layers = found
         trees, files = watched(layers)
         outcache.store(
             directory, key, self.inputs, output, code=library_files(), trees=trees, files=files
