@@ -218,7 +218,7 @@ def test_bad_source_entries(tmp_path):
     assert found == [
         "sources.yaml:9:11: type 'blog' is not one of: meta-analysis, systematic-review, rct, "
         "cohort, case-series, registry, guideline, review, biomechanical, expert-opinion, "
-        "practice-page, patient-information, textbook",
+        "practice-page, patient-information, website, textbook",
         "sources.yaml:8:5: source 's-bad' needs a doi, pmid or url",
         "sources.yaml:10:11: year must be a whole number from 1800 to 2100",
     ]
