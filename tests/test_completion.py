@@ -78,7 +78,8 @@ def test_a_repeated_tab_is_replayed_without_typer(tmp_path):
     Typer import; a different word typed is a new question."""
     env = {"FORACLI_CACHE_DIR": str(tmp_path)}
     first = complete("foracli explain endo", env)
-    assert first and all(word.startswith("endo") for word in first)
+    assert first
+    assert all(word.startswith("endo") for word in first)
     timing = {**env, "PYTHONPROFILEIMPORTTIME": "1"}
     result = subprocess.run(
         [str(Path(sys.executable).parent / "foracli")],

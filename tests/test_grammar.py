@@ -1,50 +1,68 @@
-"""The replay path's command-line grammar is a copy that must not drift: it is read
-here from the Typer app itself and compared with the fast path's tables."""
+"""The grammar the replay and the direct path read without Typer is a copy that must
+not drift: it is read here from the Typer app itself and compared, per command."""
 
 from __future__ import annotations
 
 import typer.main
 
+from foracli.app import grammar
 from foracli.app.cli import app
 from foracli.speed import fastpath
 
 
-def grammar() -> tuple[set[str], set[str], set[str], dict[str, str]]:
-    """(commands, value options, flag options, other spelling -> main spelling) of the
-    app, for the commands the fast path replays (value and flag sets), from Click."""
+def app_grammar() -> tuple[set[str], dict[str, dict[str, tuple[str, str]]], dict[str, str | None]]:
+    """(every command, options per command as grammar.OPTIONS spells them, the
+    positional parameter per command), from the Typer app's Click commands."""
     group = typer.main.get_command(app)
-    assert hasattr(group, "commands")  # a group (Typer carries its own Click)
-    commands = set(group.commands)
-    values: set[str] = set()
-    flags: set[str] = set()
-    same: dict[str, str] = {}
-    for name in fastpath.COMMANDS:
-        for param in group.commands[name].params:
-            if param.param_type_name != "option" or param.name == "help":
+    commands = group.commands  # type: ignore[attr-defined]
+    options: dict[str, dict[str, tuple[str, str]]] = {}
+    positional: dict[str, str | None] = {}
+    for name in grammar.COMMANDS:
+        spec: dict[str, tuple[str, str]] = {}
+        positional[name] = None
+        for param in commands[name].params:
+            if param.param_type_name == "argument":
+                positional[name] = param.name
                 continue
-            spellings = [*param.opts, *param.secondary_opts]
-            main = max(param.opts, key=len)
-            (flags if param.is_flag else values).update(spellings)
-            same.update({s: main for s in spellings if s != main})
-    return commands, values, flags, same
+            if param.name == "help":
+                continue
+            if param.is_flag:
+                spec.update(dict.fromkeys(param.opts, (param.name, grammar.ON)))
+                spec.update(dict.fromkeys(param.secondary_opts, (param.name, grammar.OFF)))
+            else:
+                how = grammar.VALUES if param.multiple else grammar.VALUE
+                spec.update(dict.fromkeys(param.opts, (param.name, how)))
+        options[name] = spec
+    return set(commands), options, positional
 
 
-def test_the_fast_path_knows_every_command_of_the_app():
-    """A new command is either replayed or named as one the fast path leaves to Typer."""
-    commands, *_ = grammar()
-    assert commands == set(fastpath.ALL_COMMANDS)
-    assert commands >= fastpath.COMMANDS
+def test_every_command_of_the_app_is_known():
+    """A new command is either in the grammar or named as one left to Typer."""
+    commands, _, _ = app_grammar()
+    assert commands == set(grammar.COMMANDS | grammar.OTHER_COMMANDS)
+    assert commands == fastpath.ALL_COMMANDS
 
 
-def test_the_fast_path_parses_options_exactly_as_the_app_declares_them():
-    """Every option of a replayed command, with every spelling, and whether it takes
-    a value: a new or renamed option fails here until the fast path knows it."""
-    _, values, flags, same = grammar()
-    assert values == set(fastpath.VALUE_OPTIONS)
-    assert flags == set(fastpath.FLAG_OPTIONS)
-    assert same == fastpath.SAME
+def test_the_grammar_matches_every_option_of_the_app():
+    """Every option of every command, every spelling, and how it takes its value: a new,
+    renamed or changed option fails here until the grammar knows it."""
+    _, options, positional = app_grammar()
+    assert options == grammar.OPTIONS
+    assert positional == grammar.POSITIONAL
 
 
 def test_help_spellings_match_the_app():
-    """The fast path treats exactly the app's help options as help."""
-    assert set((app.info.context_settings or {})["help_option_names"]) == set(fastpath.HELP)
+    """The grammar treats exactly the app's help options as help."""
+    assert set((app.info.context_settings or {})["help_option_names"]) == set(grammar.HELP)
+
+
+def test_parse_reads_argv_as_click_does():
+    """Values attached or apart, repeats kept or last-wins, flags and their opposites."""
+    assert grammar.parse(
+        "compare", ["open", "-a", "stay", "--aspect=work", "--no-bars", "endo", "-f", "TEXT"]
+    ) == ({"aspect": ["stay", "work"], "bars": False, "fmt": "TEXT"}, ["open", "endo"])
+    assert grammar.parse("explain", ["-s", "--format"]) == ({"section": ["--format"]}, [])
+    assert grammar.parse("explain", ["--pager", "--no-pager"]) == ({"pager": False}, [])
+    for unsure in (["-h"], ["--", "x"], ["-sfoo"], ["--evidence"], ["-s"], ["--sect", "x"]):
+        assert grammar.parse("explain", unsure) is None, unsure
+    assert grammar.parse("list", ["-"]) == ({}, ["-"])

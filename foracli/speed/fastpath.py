@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
+from foracli.app import grammar
 from foracli.app.inputs import decide
 from foracli.kb.files import env_layers
 from foracli.speed import outcache
@@ -22,51 +23,14 @@ if TYPE_CHECKING:
 
 # Commands whose output depends only on their arguments, the knowledge base, the
 # environment declared in app.inputs and the terminal: these are replayed.
-COMMANDS = frozenset({"explain", "compare", "search", "list", "glossary", "sources"})
-ALL_COMMANDS = COMMANDS | {"validate", "schema", "handout"}
-HELP = frozenset({"--help", "-h"})
-VALUE_OPTIONS = frozenset(
-    {"-s", "--section", "-f", "--format", "--kb", "--color", "-n", "--limit", "-a", "--aspect"}
-)
-FLAG_OPTIONS = frozenset({"--pager", "--no-pager", "--evidence", "--bars", "--no-bars"})
-# Spellings of one option: the last one given wins, whichever spelling it used.
-SAME = {
-    "-f": "--format",
-    "-s": "--section",
-    "-n": "--limit",
-    "-a": "--aspect",
-    "--no-pager": "--pager",
-    "--no-bars": "--bars",
-}
+COMMANDS = grammar.COMMANDS
+ALL_COMMANDS = COMMANDS | grammar.OTHER_COMMANDS
+HELP = grammar.HELP
 
 
-def _parse(argv: list[str]) -> dict[str, list[str]] | None:
-    """The options in *argv*, or None when any token is not plainly understood."""
-    found: dict[str, list[str]] = {}
-    i = 0
-    while i < len(argv):
-        token = argv[i]
-        name, eq, value = token.partition("=")
-        if token == "--" or token in ("-h", "--help"):
-            return None
-        if name in VALUE_OPTIONS and token.startswith("--") and eq:
-            found.setdefault(SAME.get(name, name), []).append(value)
-        elif token in VALUE_OPTIONS:
-            if i + 1 >= len(argv):
-                return None
-            found.setdefault(SAME.get(token, token), []).append(argv[i + 1])
-            i += 1
-        elif token in FLAG_OPTIONS:
-            # Click lets the last of a pair of opposite flags win: keep their order.
-            found.setdefault(SAME.get(token, token), []).append(token)
-        elif token.startswith("-") and token != "-":
-            return None
-        i += 1
-    return found
-
-
-def _layers(options: dict[str, list[str]], environ: Mapping[str, str]) -> list[str]:
-    return [os.path.abspath(p) for p in options.get("--kb") or env_layers(environ)]
+def _layers(options: dict[str, object], environ: Mapping[str, str]) -> list[str]:
+    given = options.get("kb") or env_layers(environ)
+    return [os.path.abspath(p) for p in given]  # type: ignore[attr-defined]
 
 
 def _terminal_state(rich: bool) -> tuple[object, ...]:
@@ -83,10 +47,10 @@ def _terminal_state(rich: bool) -> tuple[object, ...]:
     return (ttys, size)
 
 
-def _may_be_rich(options: dict[str, list[str]], environ: Mapping[str, str]) -> bool:
+def _may_be_rich(options: dict[str, object], environ: Mapping[str, str]) -> bool:
     """Whether the full app will choose Rich: the output plan's own rule (app.inputs)."""
-    fmt = (options.get("--format") or ["auto"])[-1].lower()
-    color = (options.get("--color") or ["auto"])[-1].lower()
+    fmt = str(options.get("fmt", "auto")).lower()
+    color = str(options.get("color", "auto")).lower()
     return decide(fmt, color, isatty=os.isatty(1), env=environ)[0] == "rich"
 
 
@@ -97,12 +61,13 @@ def cache_key(
     None. *paged*: the output goes through the pager (the presenter's rule)."""
     if not argv or argv[0] not in COMMANDS or environ.get("FORACLI_NO_CACHE"):
         return None
-    options = _parse(argv[1:])
-    if options is None:
+    parsed = grammar.parse(argv[0], argv[1:])
+    if parsed is None:
         return None
+    options = parsed[0]
     rich = _may_be_rich(options, environ)
-    flag = (options.get("--pager") or [""])[-1]  # Click: the last of the pair wins
-    paged = rich and os.isatty(1) and (flag == "--pager" or (not flag and os.isatty(0)))
+    flag = options.get("pager")  # True, False, or None: the last of the pair given wins
+    paged = rich and os.isatty(1) and (flag is True or (flag is None and os.isatty(0)))
     directory = outcache.cache_dir(environ)
     if directory is None:
         return None
