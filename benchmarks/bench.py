@@ -23,6 +23,10 @@ What the cases mean:
 - *at a terminal*: one pseudo-terminal is the child's stdin, stdout and stderr, as in a
   shell, with PAGER=cat so the pager runs (run_terminal); the baseline runs there too.
 - *piped*: stdout is a pipe we drain, stdin and stderr /dev/null (run_piped).
+- *peak memory*: ru_maxrss of the child as GNU time reports it (see peak_memory).
+
+The children run without variables that a person's shell does not export but tool
+runners do (PYTHONUNBUFFERED, COLUMNS, NO_COLOR...: DROPPED), with TERM=xterm-256color.
 """
 
 from __future__ import annotations
@@ -212,6 +216,7 @@ class Measure:
     ratios: list[float] = field(default_factory=list)
     failed: int = 0  # runs that exited non-zero
     stored: int = 0  # runs that wrote a new output entry (a full run, not a replay)
+    rebuilt: int = 0  # runs that wrote a parsed-KB pickle (they could not reuse one)
 
     @property
     def ms(self) -> float:
@@ -233,25 +238,36 @@ class Measure:
             "pairs": len(self.ratios),
             "failed_runs": self.failed,
             "runs_that_stored_output": self.stored,
+            "runs_that_rebuilt_the_kb_pickle": self.rebuilt,
             "times_ms": [round(t * 1000, 2) for t in self.times],
             "baseline_ms": [round(t * 1000, 2) for t in self.bases],
         }
 
 
-def out_entries(folder: str | None) -> dict[str, tuple[int, int]]:
-    """The output-cache entries in *folder*: name -> (mtime_ns, size)."""
+def cache_files(folder: str | None, prefix: str, suffix: str) -> dict[str, tuple[int, int]]:
+    """Files named prefix*suffix in *folder*: name -> (mtime_ns, size)."""
     if not folder:
         return {}
     found = {}
     try:
         with os.scandir(folder) as entries:
             for entry in entries:
-                if entry.name.startswith("out-") and entry.name.endswith(".marshal"):
+                if entry.name.startswith(prefix) and entry.name.endswith(suffix):
                     info = entry.stat()
                     found[entry.name] = (info.st_mtime_ns, info.st_size)
     except OSError:
         pass
     return found
+
+
+def out_entries(folder: str | None) -> dict[str, tuple[int, int]]:
+    """The output-cache entries in *folder*: name -> (mtime_ns, size)."""
+    return cache_files(folder, "out-", ".marshal")
+
+
+def kb_pickles(folder: str | None) -> dict[str, tuple[int, int]]:
+    """The parsed-knowledge-base pickles in *folder*: name -> (mtime_ns, size)."""
+    return cache_files(folder, "kb-", ".pickle")
 
 
 def paired(make: Maker, runs: int, runner: Runner, warm: int = 2) -> Measure:
@@ -270,13 +286,15 @@ def paired(make: Maker, runs: int, runner: Runner, warm: int = 2) -> Measure:
         job = make(index)
         index += 1
         folder = job.env.get("FORACLI_CACHE_DIR")
-        before = out_entries(folder)
+        before, pickles = out_entries(folder), kb_pickles(folder)
         order = ["command", "baseline"] if i % 2 == 0 else ["baseline", "command"]
         got: dict[str, Outcome] = {}
         for which in order:
             got[which] = runner(job.argv if which == "command" else BASELINE, job.env)
         if out_entries(folder) != before:
             result.stored += 1
+        if kb_pickles(folder) != pickles:
+            result.rebuilt += 1
         if job.done:
             job.done()
         command, base = got["command"], got["baseline"]
@@ -324,13 +342,16 @@ def peak_memory(make: Maker, runs: int) -> tuple[list[int], str]:
     return found or [0], "GNU time" if gnu_time else "python -c parent"
 
 
-def row(label: str, m: Measure, note: str = "", indent: int = 2) -> None:
+def row(label: str, m: Measure, note: str = "", indent: int = 2, foracli: bool = True) -> None:
     flags = [f"{m.failed}/{len(m.times)} runs exited non-zero"] if m.failed else []
+    if m.rebuilt:
+        flags.append(f"{m.rebuilt}/{len(m.times)} rebuilt the parsed-KB pickle")
     if note:
         flags.append(note)
     figures = f"{m.ms:8.1f} ms  base {m.base_ms:5.1f} ms  {m.ratio:6.2f}x"
     say(
-        f"{'':<{indent}}{label:<{46 - indent}} {figures}  stored {m.stored}/{len(m.times)}"
+        f"{'':<{indent}}{label:<{46 - indent}} {figures}"
+        + (f"  stored {m.stored}/{len(m.times)}" if foracli else "")
         + (f"  ({'; '.join(flags)})" if flags else "")
     )
 
@@ -694,16 +715,12 @@ SHIPPED_FIRSTS = (
 )
 
 
-def shipped_section(
-    env: dict[str, str], runs: int, folders: Folders, results: dict[str, Any]
-) -> dict[str, Measure]:
-    """Every case on the shipped knowledge base; returns the measures by key."""
-    measures: dict[str, Measure] = {}
-    warm_folder = folders.new()
-    warm_env = env | {"FORACLI_CACHE_DIR": str(warm_folder)}
-    settle_shipped()
-    # The template of knowledge-base caches: made by commands that none of the cases
-    # below runs (JSON output), so it holds parsed-KB pickles (and any search index).
+def kb_template(env: dict[str, str], folders: Folders) -> Path:
+    """A cache folder holding the shipped knowledge base's caches and no output entry,
+    made by commands that no case runs (JSON output), so it holds the parsed-KB
+    pickles (and whatever else a search builds). Made again before each group of
+    first runs: foracli/ may change meanwhile, which makes older pickles stale."""
+    byte_compile()
     template = folders.new()
     template_env = env | {"FORACLI_CACHE_DIR": str(template)}
     for argv in (["explain", "-f", "json"], ["search", "-f", "json", "lumbar"]):
@@ -713,17 +730,30 @@ def shipped_section(
             say(f"  note: foracli {' '.join(argv)} exited {done.returncode}: {tail}")
     for name in out_entries(str(template)):
         os.unlink(template / name)
+    return template
+
+
+def shipped_section(
+    env: dict[str, str], runs: int, folders: Folders, results: dict[str, Any]
+) -> dict[str, Measure]:
+    """Every case on the shipped knowledge base; returns the measures by key."""
+    measures: dict[str, Measure] = {}
+    warm_folder = folders.new()
+    warm_env = env | {"FORACLI_CACHE_DIR": str(warm_folder)}
+    settle_shipped()
     fewer = max(3, runs // 3)
 
     byte_compile()
     say("-- first run of a never-run command (a fresh cache folder per run, holding only")
     say("   the knowledge-base caches, copied in; no output entry)")
     say("   piped")
+    template = kb_template(env, folders)
     for argv in SHIPPED_FIRSTS:
         m = paired(fresh_cache([FORACLI, *argv], env, template, folders), runs, run_piped, 1)
         measures[f"first_piped:{' '.join(argv)}"] = m
         row(f"foracli {' '.join(argv)}", m)
     say("   at a terminal (Rich output, pager on: PAGER=cat)")
+    template = kb_template(env, folders)
     for argv in SHIPPED_FIRSTS:
         m = paired(fresh_cache([FORACLI, *argv], env, template, folders), runs, run_terminal, 1)
         measures[f"first_terminal:{' '.join(argv)}"] = m
@@ -755,6 +785,7 @@ def shipped_section(
     offered = done.stdout.decode(errors="replace").split()
     if done.returncode != 0 or not offered:
         say(f"  note: completion gave exit {done.returncode} and {len(offered)} words")
+    template = kb_template(env, folders)
     m = paired(fresh_cache([FORACLI], env | tab, template, folders), runs, run_piped, 1)
     measures["completion_first"] = m
     row("foracli explain <TAB>, first for this line", m, f"{len(offered)} completions")
@@ -771,10 +802,11 @@ def shipped_section(
     measures["cold_terminal:explain"] = m
     row("foracli explain, at a terminal", m)
     m = paired(fixed([FORACLI, "--help"], warm_env), fewer, run_terminal, 2)
-    measures["repeat_terminal:--help"] = m
+    measures["reference_terminal:--help"] = m
     row("foracli --help, at a terminal (repeat)", m)
 
     say("-- peak memory (ru_maxrss of the child, by GNU time, else a small Python parent)")
+    template = kb_template(env, folders)
     explain_kib, how = peak_memory(fresh_cache([FORACLI, "explain"], env, template, folders), runs)
     base_kib, _ = peak_memory(fixed(BASELINE, env), max(3, runs // 3))
     results["peak_memory"] = {
@@ -840,7 +872,7 @@ def one_scale(
         return Job(explain, cenv)
 
     fig["first_run_after_one_edit"] = m = paired(after_edit, max(3, runs // 3), run_piped, 1)
-    row("first run after editing one file (2 s later)", m, indent=4)
+    row("first run after editing one file", m, indent=4)
     edit_one(kb, count, next(ticks))
     racy = run_piped(explain, cenv)
     fig["run_within_2s_of_an_edit_ms"] = round(racy.elapsed * 1000, 2)
@@ -893,7 +925,8 @@ def scale_section(
 def peers_section(env: dict[str, str], runs: int, tmp: Path) -> dict[str, Any]:
     """man and the tldr clients on a local page, measured like foracli; never installed."""
     byte_compile()
-    say("-- peers, on a local page, same method (only those installed; none is installed here)")
+    say("-- peers, on a local page, same method (each only if installed; this script installs")
+    say("   nothing)")
     out: dict[str, Any] = {}
     page = tmp / "foraminotomy.md"
     page.write_text(TLDR_PAGE, encoding="utf-8")
@@ -920,9 +953,9 @@ def peers_section(env: dict[str, str], runs: int, tmp: Path) -> dict[str, Any]:
             out[label] = note
             continue
         piped = paired(fixed(argv, env), runs, run_piped, 2)
-        row(f"{label}, piped", piped, note)
+        row(f"{label}, piped", piped, note, foracli=False)
         terminal = paired(fixed(argv, env), runs, run_terminal, 2)
-        row(f"{label}, at a terminal", terminal, note)
+        row(f"{label}, at a terminal", terminal, note, foracli=False)
         out[label] = {"version": note, "piped": piped.as_json(), "terminal": terminal.as_json()}
     return out
 
@@ -962,7 +995,7 @@ def main() -> None:
     )
     say(
         "figures: median ms, median ms of `python -c pass` (same venv, same stream), median "
-        "pair ratio, median peak memory, runs that stored an output entry"
+        "of the pair ratios, runs that stored an output entry (a full run, not a replay)"
     )
     try:
         for fd in pty.openpty():

@@ -5,20 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 
 from foracli import __version__, content
-from foracli.app import completion, validation
-from foracli.app.present import Environment, environment_of, present
+from foracli.app import commands, completion, validation
+from foracli.app.present import Environment, environment_of
 from foracli.app.streams import after_broken_pipe
-from foracli.core import query
 from foracli.core.errors import ExitCode, ForacliError
-from foracli.core.model import KnowledgeBase
-from foracli.core.query import View
 from foracli.render import Color, Format
 from foracli.render.jsonout import validation_document
 
@@ -119,8 +115,9 @@ def explain(
 
     Example: foracli explain open -s steps -s recovery
     """
-    name = " ".join(procedure) if procedure else query.DEFAULT_PROCEDURE
-    _show(ctx, lambda base: query.explain(base, name, section or ()), kb, fmt, color, pager=pager)
+    commands.explain(
+        _env(ctx), procedure=procedure, section=section, fmt=fmt, color=color, kb=kb, pager=pager
+    )
 
 
 @app.command()
@@ -163,14 +160,16 @@ def compare(
     """
     if len(procedures) < 2:
         raise typer.BadParameter("give at least two procedures", param_hint="PROCEDURES")
-    _show(
-        ctx,
-        lambda base: query.compare(base, procedures, evidence=evidence, aspects=aspect or ()),
-        kb,
-        fmt,
-        color,
-        pager=pager,
+    commands.compare(
+        _env(ctx),
+        procedures=procedures,
+        evidence=evidence,
+        aspect=aspect,
         bars=bars,
+        fmt=fmt,
+        color=color,
+        kb=kb,
+        pager=pager,
     )
 
 
@@ -185,7 +184,7 @@ def list_command(
 
     Example: foracli list
     """
-    _show(ctx, query.list_procedures, kb, fmt, color)
+    commands.list_procedures(_env(ctx), fmt=fmt, color=color, kb=kb)
 
 
 @app.command()
@@ -203,8 +202,7 @@ def search(
 
     Example: foracli search how long off work
     """
-    wording = content.words(_env(ctx).locale)
-    _show(ctx, lambda base: query.find(base, " ".join(words), wording, limit=limit), kb, fmt, color)
+    commands.search(_env(ctx), words=words, limit=limit, fmt=fmt, color=color, kb=kb)
 
 
 @app.command()
@@ -226,8 +224,7 @@ def glossary(
 
     Example: foracli glossary foramen
     """
-    name = " ".join(term) if term else None
-    _show(ctx, lambda base: query.glossary(base, name), kb, fmt, color)
+    commands.glossary(_env(ctx), term=term, fmt=fmt, color=color, kb=kb)
 
 
 @app.command()
@@ -249,8 +246,7 @@ def sources(
 
     Example: foracli sources endoscopic
     """
-    name = " ".join(procedure) if procedure else None
-    _show(ctx, lambda base: query.list_sources(base, name), kb, fmt, color)
+    commands.sources(_env(ctx), procedure=procedure, fmt=fmt, color=color, kb=kb)
 
 
 @app.command()
@@ -357,29 +353,8 @@ def schema() -> None:
 _env = environment_of
 
 
-def _show(
-    ctx: typer.Context,
-    ask: Callable[[KnowledgeBase], View],
-    kb: list[Path] | None,
-    fmt: Format,
-    color: Color,
-    *,
-    pager: bool | None = False,
-    bars: bool = True,
-) -> None:
-    """Load the knowledge base, ask it *ask*, and present the answer; errors become exits."""
-    env = _env(ctx)
-    try:
-        view = ask(env.load(env.layers(kb)))
-    except ForacliError as error:
-        _fail(error)
-    present(env, view, fmt, color, pager=pager, bars=bars)
-
-
 def _fail(error: ForacliError, locale: str = "en") -> NoReturn:
-    for line in content.words(locale).error_lines(error):
-        sys.stderr.write(f"foracli: {line}\n")
-    raise typer.Exit(code=int(error.exit_code))
+    commands.fail(error, locale)
 
 
 def run(argv: list[str] | None = None, env: Environment | None = None) -> int:

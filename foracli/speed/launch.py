@@ -36,13 +36,21 @@ def main() -> None:
     asks_help = None if completing else fastpath.help_key(argv, os.environ)
     if asks_help is not None and fastpath.replay(*asks_help):
         return
-    from foracli.app import cli
     from foracli.app.present import Environment
 
     session = Session(argv, os.environ)
     env = Environment(load=session.load, record=session.record if session.replayable else None)
     if asks_help is None and completing is None:
-        sys.exit(cli.run(argv, env))
+        from foracli.app import direct
+
+        code = direct.run(argv, env)  # the common forms, without Typer
+        if code is None:
+            from foracli.app import cli
+
+            code = cli.run(argv, env)
+        sys.exit(code)
+    from foracli.app import cli
+
     # Help and completions are written by Typer straight to stdout: record them on the way.
     from foracli.app.present import Recorder
 

@@ -1,0 +1,137 @@
+"""What each reading command does, without the command line around it.
+
+The Typer commands (app.cli) and the direct path (app.direct) both call these, so a
+command has one body whichever way its arguments were read: load the knowledge
+base, ask the core, present the view. An expected error prints one line and ends
+the run with its exit code.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from foracli import content
+from foracli.app.present import Environment, present
+from foracli.core import query
+from foracli.core.errors import ForacliError
+from foracli.core.model import KnowledgeBase
+from foracli.core.query import View
+from foracli.render import Color, Format
+
+
+def fail(error: ForacliError, locale: str = "en") -> NoReturn:
+    """Print *error* as one `foracli:` line on stderr and end with its exit code."""
+    for line in content.words(locale).error_lines(error):
+        sys.stderr.write(f"foracli: {line}\n")
+    raise SystemExit(int(error.exit_code))
+
+
+def show(
+    env: Environment,
+    ask: Callable[[KnowledgeBase], View],
+    kb: Sequence[Path] | None,
+    fmt: Format,
+    color: Color,
+    *,
+    pager: bool | None = False,
+    bars: bool = True,
+) -> None:
+    """Load the knowledge base, ask it *ask*, and present the answer; errors become exits."""
+    try:
+        view = ask(env.load(env.layers(kb)))
+    except ForacliError as error:
+        fail(error, env.locale)
+    present(env, view, fmt, color, pager=pager, bars=bars)
+
+
+def explain(
+    env: Environment,
+    *,
+    procedure: Sequence[str] | None = None,
+    section: Sequence[str] | None = None,
+    fmt: Format = Format.AUTO,
+    color: Color = Color.AUTO,
+    kb: Sequence[Path] | None = None,
+    pager: bool | None = None,
+) -> None:
+    """One procedure page (the endoscopic one by default), or some of its sections."""
+    name = " ".join(procedure) if procedure else query.DEFAULT_PROCEDURE
+    show(env, lambda base: query.explain(base, name, section or ()), kb, fmt, color, pager=pager)
+
+
+def compare(
+    env: Environment,
+    *,
+    procedures: Sequence[str],
+    evidence: bool = False,
+    aspect: Sequence[str] | None = None,
+    bars: bool = True,
+    fmt: Format = Format.AUTO,
+    color: Color = Color.AUTO,
+    kb: Sequence[Path] | None = None,
+    pager: bool | None = None,
+) -> None:
+    """Two or more procedures side by side (the caller checks there are two)."""
+    show(
+        env,
+        lambda base: query.compare(base, procedures, evidence=evidence, aspects=aspect or ()),
+        kb,
+        fmt,
+        color,
+        pager=pager,
+        bars=bars,
+    )
+
+
+def list_procedures(
+    env: Environment,
+    *,
+    fmt: Format = Format.AUTO,
+    color: Color = Color.AUTO,
+    kb: Sequence[Path] | None = None,
+) -> None:
+    """Every procedure with its summary."""
+    show(env, query.list_procedures, kb, fmt, color)
+
+
+def search(
+    env: Environment,
+    *,
+    words: Sequence[str],
+    limit: int = 20,
+    fmt: Format = Format.AUTO,
+    color: Color = Color.AUTO,
+    kb: Sequence[Path] | None = None,
+) -> None:
+    """The best matches for *words* (the caller checks *limit* is at least 1)."""
+    wording = content.words(env.locale)
+    show(env, lambda base: query.find(base, " ".join(words), wording, limit=limit), kb, fmt, color)
+
+
+def glossary(
+    env: Environment,
+    *,
+    term: Sequence[str] | None = None,
+    fmt: Format = Format.AUTO,
+    color: Color = Color.AUTO,
+    kb: Sequence[Path] | None = None,
+) -> None:
+    """Every glossary term, or one of them with where it is used."""
+    name = " ".join(term) if term else None
+    show(env, lambda base: query.glossary(base, name), kb, fmt, color)
+
+
+def sources(
+    env: Environment,
+    *,
+    procedure: Sequence[str] | None = None,
+    fmt: Format = Format.AUTO,
+    color: Color = Color.AUTO,
+    kb: Sequence[Path] | None = None,
+) -> None:
+    """The whole bibliography, or the sources one procedure cites."""
+    name = " ".join(procedure) if procedure else None
+    show(env, lambda base: query.list_sources(base, name), kb, fmt, color)
