@@ -168,3 +168,23 @@ def test_recovery_is_a_timeline_on_a_terminal(explanation):
     out = render(terminal, "explanation", explanation, plain_styles=True, width=80)
     assert "  First days ● You walk within hours." in out
     assert "Weeks 1 to 2 ● Most people go back to desk work" in out
+
+
+@pytest.mark.parametrize(
+    "names", [["open", "endoscopic"], ["open", "endoscopic", "tubular", "acdf"]]
+)
+def test_compare_numbers_sources_in_the_order_the_reader_meets_them(names):
+    """In the piped page, each citation number's first appearance is the next number."""
+    from foracli.kb.loader import load_knowledge_base
+
+    view = query.compare(load_knowledge_base(), names)
+    out = io.StringIO()
+    page_renderer(Format.TEXT).render(view, out)
+    body = out.getvalue().split("\nSources\n", 1)[0]
+    seen: list[int] = []
+    for bracket in re.findall(r"\[([\d, ]+)\]", body):
+        for number in map(int, bracket.split(", ")):
+            if number not in seen:
+                seen.append(number)
+    assert seen == list(range(1, len(seen) + 1))
+    assert len(seen) == len(view.sources)
