@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
     Key = tuple[Any, ...]
 
-FORMAT = 4  # bump when the entry layout changes
+FORMAT = 5  # bump when the entry layout changes
+MANIFESTS_KEPT = 16  # input lists kept; an entry whose list was pruned is a miss
 # mtime_ns, size, inode, ctime_ns: see signature().
 Signature = tuple[int, int, int, int]
 # Files changed this recently are not cached: mtimes move in clock ticks (up to 2 s
@@ -118,38 +119,52 @@ def lookup(directory: str, key: Key) -> bytes | None:
     path = _entry_path(directory, key)
     try:
         with open(path, "rb") as handle:
-            # Two records: the knowledge-base file list comes second, so a replay
-            # that its watcher vouches for never reads (or builds) it.
             head = marshal.load(handle)
-            stored_key, code_paths, code_signatures, watched, output = head
-            if watched is not None:
-                socket, answer, trees, files = watched
-            if stored_key != key or not isinstance(output, bytes):
-                return None
-            if not _unchanged(code_paths, code_signatures):
-                return None
-            if watched is not None:
-                from foracli.speed import watch
+        stored_key, code_paths, code_signatures, watched, output, manifest = head
+        if watched is not None:
+            socket, answer, trees, files = watched
+        if stored_key != key or not isinstance(output, bytes):
+            return None
+        if not _unchanged(code_paths, code_signatures):
+            return None
+        if watched is not None:
+            from foracli.speed import watch
 
-                now = None
-                if watch.minimum(os.environ) is not None:
-                    now = watch.ask(socket, watch.question(trees, files))
-                    if now == answer:
-                        return output
-                    if now is None:  # the watcher stopped (idle a long time): start one
-                        started = watch.ensure(directory, trees, files)
-                        now = started[1] if started else None
-                # Asked before the stat calls below: a later change moves the count.
-                # No watcher at all: the entry is rewritten to rely on stat calls.
-                watched = (socket, now, trees, files) if now is not None else None
-            paths, signatures = marshal.load(handle)
+            now = None
+            if watch.minimum(os.environ) is not None:
+                now = watch.ask(socket, watch.question(trees, files))
+                if now == answer:
+                    return output  # vouched for: the input list is never read
+                if now is None:  # the watcher stopped (idle a long time): start one
+                    started = watch.ensure(directory, trees, files)
+                    now = started[1] if started else None
+            # Asked before the stat calls below: a later change moves the count.
+            # No watcher at all: the entry is rewritten to rely on stat calls.
+            watched = (socket, now, trees, files) if now is not None else None
+        paths, signatures = _read_manifest(directory, manifest)
     except (OSError, EOFError, ValueError, TypeError):
         return None  # missing, torn or from another layout: just a miss
     if not _unchanged(paths, signatures):
         return None
     if watched != head[3]:  # vouched for by stat calls: keep the watcher's new count
-        _write(path, (*head[:3], watched, output), (paths, signatures))
+        _write(path, (*head[:3], watched, output, manifest))
     return output
+
+
+def _manifest_name(data: bytes) -> str:
+    """A 64-bit content address for an input list (zlib's two checksums: no import)."""
+    return f"{zlib.crc32(data) & 0xFFFFFFFF:08x}{zlib.adler32(data) & 0xFFFFFFFF:08x}"
+
+
+def _read_manifest(directory: str, name: str) -> tuple[str, bytes]:
+    """The (paths, signatures) stored under content address *name*; ValueError when the
+    file is not exactly what the name says (torn, replaced, another layout)."""
+    with open(os.path.join(directory, f"in-{name}.marshal"), "rb") as handle:
+        data = handle.read()
+    if not isinstance(name, str) or _manifest_name(data) != name:
+        raise ValueError("input list does not match its name")
+    paths, signatures = marshal.loads(data)
+    return paths, signatures
 
 
 def _unchanged(paths: str, signatures: bytes) -> bool:
@@ -212,13 +227,21 @@ def store(
         if signature(info) != before:
             return  # changed while we rendered: the output may be older than the file
         signatures.extend(before)
-    head = (key, "\0".join(code_paths), code_signatures.tobytes(), watched, output)
-    tail = ("\0".join(inputs), signatures.tobytes())
+    # The input list (every knowledge-base file and folder with its signature) is the
+    # same for every output of one knowledge-base state, and grows with it: it is kept
+    # once, content-addressed, and an entry names it, so entries stay small.
+    listed = marshal.dumps(("\0".join(inputs), signatures.tobytes()))
+    manifest = _manifest_name(listed)
+    head = (key, "\0".join(code_paths), code_signatures.tobytes(), watched, output, manifest)
     try:
         os.makedirs(directory, mode=0o700, exist_ok=True)
     except OSError:
         return
-    _write(_entry_path(directory, key), head, tail)
+    target = os.path.join(directory, f"in-{manifest}.marshal")
+    if not os.path.exists(target):
+        _write_bytes(target, listed)
+        _prune_manifests(directory, keep=os.path.basename(target))
+    _write(_entry_path(directory, key), head)
 
 
 def _worth_watching(count: int) -> bool:
@@ -228,13 +251,35 @@ def _worth_watching(count: int) -> bool:
     return least is not None and count >= least
 
 
-def _write(target: str, head: tuple[Any, ...], tail: tuple[Any, ...]) -> None:
-    """Write an entry to *target* atomically (temporary file, then rename)."""
+def _write(target: str, head: tuple[Any, ...]) -> None:
+    """Write an entry to *target* atomically."""
+    try:
+        data = marshal.dumps(head)
+    except ValueError:
+        return
+    _write_bytes(target, data)
+
+
+def _prune_manifests(directory: str, *, keep: str) -> None:
+    """Keep the MANIFESTS_KEPT newest input lists (*keep*, just written, among them): an
+    entry naming a pruned one is a miss, so pruning only ever costs a full run."""
+    try:
+        names = [n for n in os.listdir(directory) if n.startswith("in-") and n != keep]
+        if len(names) < MANIFESTS_KEPT:
+            return
+        dated = sorted(names, key=lambda n: os.stat(os.path.join(directory, n)).st_mtime_ns)
+        for name in dated[: len(names) - (MANIFESTS_KEPT - 1)]:
+            os.unlink(os.path.join(directory, name))
+    except OSError:
+        pass
+
+
+def _write_bytes(target: str, data: bytes) -> None:
+    """Write *data* to *target* atomically (temporary file, then rename)."""
     temporary = f"{target}.{os.getpid()}.tmp"
     try:
         with open(temporary, "wb") as handle:
-            marshal.dump(head, handle)
-            marshal.dump(tail, handle)
+            handle.write(data)
         os.replace(temporary, target)
     except (OSError, ValueError):
         try:  # noqa: SIM105 - contextlib would cost an import on every start
