@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from foracli.content import words
 from foracli.core import query
@@ -119,3 +121,38 @@ def test_compare_same_procedure_twice_is_one_column(fixture_kb):
     """Two names for one procedure give one column."""
     view = query.compare(fixture_kb, ["keyhole", "KS"])
     assert [p.id for p in view.procedures] == ["keyhole"]
+
+
+_TEXT = st.text(alphabet="abes -_'é1\n", max_size=30)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_TEXT, name=st.text(alphabet="abes -'é", min_size=1, max_size=6))
+def test_whole_word_finds_what_the_regex_finds(text, name):
+    """The glossary's fast whole-word check agrees with `\\bNAME(?:e?s)?\\b`."""
+    import re
+
+    from foracli.core.query import _whole_word
+
+    expected = re.search(r"\b" + re.escape(name) + r"(?:e?s)?\b", text) is not None
+    assert _whole_word(text, name) is expected
+
+
+def test_the_glossary_lists_the_same_places_as_a_regex_search():
+    """Every shipped term: the places found equal a plain regex search of every point."""
+    import re
+
+    from foracli.kb.loader import load_knowledge_base
+
+    kb = load_knowledge_base()
+    view = query.glossary(kb)
+    for term in view.terms:
+        names = "|".join(re.escape(n) for n in (term.term, *term.aliases))
+        pattern = re.compile(r"\b(?:" + names + r")(?:e?s)?\b", re.IGNORECASE)
+        expected = tuple(
+            (proc.id, section.key)
+            for proc in kb.procedures.values()
+            for section in proc.sections
+            if any(pattern.search(p.text) for p in section.points)
+        )
+        assert view.used_in[term.key] == expected, term.key
