@@ -113,6 +113,10 @@ MESSAGES: dict[str, str] = {
     "column.meaning": "Meaning",
     "column.aspect": "Aspect",
     "versus": " vs ",
+    "compared-with": " compared with ",
+    "handout.kicker": "Patient information",
+    "handout.title": "{title}: patient handout",
+    "handout.get-help": "Get help now",
     "scale": "{label} ({unit}), 0 to {top}",
     # Messages (each printed after "foracli: " on one line).
     "error.unknown": "unknown {kind} '{name}'",

@@ -120,22 +120,23 @@ def render_handout(page: Handout, out: TextIO, w: Words) -> None:
     citations = Citations.of(sources)
     title = proc.name
     if comparison:
-        title = " compared with ".join(p.name for p in comparison.procedures)
+        title = w.text("compared-with").join(p.name for p in comparison.procedures)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(title)}: patient handout</title>",
+        f"<title>{escape(w.text('handout.title', title=title))}</title>",
         f"<style>\n{STYLE}</style>",
         "</head>",
         "<body>",
         "<header>",
-        '<p class="kicker">Patient information</p>',
+        f'<p class="kicker">{escape(w.text("handout.kicker"))}</p>',
         f"<h1>{escape(proc.name)}</h1>",
         f'<p class="summary">{escape(proc.summary)}</p>',
-        f'<p class="emergency"><strong>Get help now:</strong> {escape(w.text("emergency"))}</p>',
+        f'<p class="emergency"><strong>{escape(w.text("handout.get-help"))}:</strong> '
+        f"{escape(w.text('emergency'))}</p>",
         "</header>",
         "<main>",
     ]
@@ -207,10 +208,10 @@ def _comparison(view: ComparisonView, citations: Citations, w: Words) -> list[st
     names = [escape(p.name) for p in view.procedures]
     parts = [
         '<section id="comparison">',
-        f"<h2>{' compared with '.join(names)}</h2>",
+        f"<h2>{escape(w.text('compared-with')).join(names)}</h2>",
         "<table>",
         "<thead>",
-        '<tr><th scope="col">Aspect</th>'
+        f'<tr><th scope="col">{escape(w.text("column.aspect"))}</th>'
         + "".join(f'<th scope="col">{n}</th>' for n in names)
         + "</tr>",
         "</thead>",
@@ -246,7 +247,9 @@ def _comparison(view: ComparisonView, citations: Citations, w: Words) -> list[st
 def _glossary(terms: Sequence[Term], w: Words) -> list[str]:
     parts = ['<section id="glossary">', f"<h2>{escape(w.text('heading.words-used'))}</h2>", "<dl>"]
     for term in terms:
-        also = f" (also: {escape(', '.join(term.aliases))})" if term.aliases else ""
+        also = (
+            f" ({w.text('label.also')}: {escape(', '.join(term.aliases))})" if term.aliases else ""
+        )
         parts.append(f"<dt>{escape(term.term)}{also}</dt>")
         parts.append(f"<dd>{escape(term.definition)}</dd>")
     parts += ["</dl>", "</section>"]

@@ -72,7 +72,7 @@ def render_comparison(view: ComparisonView, out: TextIO, w: Words) -> None:
     citations = Citations.of(view.sources)
     names = [escape(p.name) for p in view.procedures]
     lines = [f"# {' vs '.join(names)}", ""]
-    lines.append("| Aspect | " + " | ".join(names) + " |")
+    lines.append(f"| {escape(w.text('column.aspect'))} | " + " | ".join(names) + " |")
     lines.append("|---" * (len(names) + 1) + "|")
     for row in view.rows:
         cells = []
@@ -104,7 +104,7 @@ def render_comparison(view: ComparisonView, out: TextIO, w: Words) -> None:
                 )
             )
     if view.evidence:
-        lines += ["", "## Evidence behind each row", ""]
+        lines += ["", "## " + w.text("heading.evidence"), ""]
         for row in view.rows:
             for source in view.row_sources(row):
                 lines.append(
@@ -201,7 +201,8 @@ def render_handout(page: Handout, out: TextIO, w: Words) -> None:
     if terms:
         out.write(f"\n## {w.text('heading.words-used')}\n\n")
         for term in terms:
-            also = f" (also: {escape(', '.join(term.aliases))})" if term.aliases else ""
+            aliases = escape(", ".join(term.aliases))
+            also = f" ({w.text('label.also')}: {aliases})" if term.aliases else ""
             name = escape(term.term)
             out.write(f"- **{name}**{also}: {escape(term.definition)}\n")
 
