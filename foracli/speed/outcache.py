@@ -3,12 +3,14 @@
 Standard library only, and only cheap modules: this runs on every start.
 An entry holds the exact bytes a full run wrote, the key they answer (arguments,
 the knowledge-base layers, everything in the environment that changes output,
-the foracli and Python versions and install) and the files they were built from
-with their size and mtime. A hit requires every one of those files unchanged,
-so a changed knowledge base, version, argument, width or colour setting shows
-fresh output (as far as size and mtime reveal a change). Entries are written
-atomically (temporary file, then rename); a missing, unreadable or read-only
-cache folder only makes foracli slower, never wrong.
+the foracli and Python versions and install), foracli's code files with their
+signatures, and the name of an input list: the knowledge-base files and folders
+the output was built from, with their signatures (see signature()), kept once per
+knowledge-base state and shared by its entries. A hit requires every one of
+those files unchanged, so a changed knowledge base, version, argument, width or
+colour setting shows fresh output. Files are written atomically (temporary file,
+then rename); a missing, unreadable or read-only cache folder only makes foracli
+slower, never wrong.
 """
 
 from __future__ import annotations
