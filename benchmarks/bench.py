@@ -51,6 +51,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from foracli.app.inputs import OUTPUT_ENVIRONMENT
+
 BIN = Path(sys.executable).parent
 FORACLI = str(BIN / "foracli")
 PYTHON = sys.executable
@@ -63,19 +65,8 @@ SCALE_QUICK = (10, 100)
 # that a person's shell does not usually export: the children run without them.
 # (PYTHONDONTWRITEBYTECODE stays, as this machine sets it: see byte_compile.)
 DROPPED = (
-    "NO_COLOR",
-    "FORCE_COLOR",
+    *OUTPUT_ENVIRONMENT,  # what changes foracli's output (foracli/app/inputs.py)
     "CLICOLOR_FORCE",
-    "COLORTERM",
-    "COLUMNS",
-    "LINES",
-    "TTY_COMPATIBLE",
-    "TTY_INTERACTIVE",
-    "TERMINAL_WIDTH",
-    "PY_COLORS",
-    "GITHUB_ACTIONS",
-    "TYPER_USE_RICH",
-    "_TYPER_FORCE_DISABLE_TERMINAL",
     "FORACLI_KB",
     "FORACLI_NO_CACHE",
     "FORACLI_CACHE_DIR",

@@ -13,9 +13,9 @@ from tests.conftest import PROCEDURE
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def complete(line: str, env: dict[str, str] | None = None) -> list[str]:
-    """Ask the real program (as zsh would) to complete *line*; return the values offered."""
-    result = subprocess.run(
+def ask(line: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Ask the real program, as zsh would, to complete *line*."""
+    return subprocess.run(
         [str(Path(sys.executable).parent / "foracli")],
         capture_output=True,
         text=True,
@@ -27,6 +27,11 @@ def complete(line: str, env: dict[str, str] | None = None) -> list[str]:
             **(env or {}),
         },
     )
+
+
+def complete(line: str, env: dict[str, str] | None = None) -> list[str]:
+    """The values offered for *line*."""
+    result = ask(line, env)
     assert result.returncode == 0, result.stderr
     return re.findall(r'^(?:_arguments \'\*: :\(\()?"([^"]+)":', result.stdout, re.M)
 
@@ -80,19 +85,7 @@ def test_a_repeated_tab_is_replayed_without_typer(tmp_path):
     first = complete("foracli explain endo", env)
     assert first
     assert all(word.startswith("endo") for word in first)
-    timing = {**env, "PYTHONPROFILEIMPORTTIME": "1"}
-    result = subprocess.run(
-        [str(Path(sys.executable).parent / "foracli")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={
-            **os.environ,
-            "_FORACLI_COMPLETE": "complete_zsh",
-            "_TYPER_COMPLETE_ARGS": "foracli explain endo",
-            **timing,
-        },
-    )
+    result = ask("foracli explain endo", {**env, "PYTHONPROFILEIMPORTTIME": "1"})
     imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
     assert "typer" not in imported
     assert re.findall(r'"([^"]+)":', result.stdout) == first

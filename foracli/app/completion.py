@@ -50,18 +50,27 @@ def complete_procedure(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
     return _matching(aliases, incomplete)
 
 
-def complete_section(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
-    """Section keys and aliases (not the title's own spelling: it is offered as help)."""
-    w = words(environment_of(ctx).locale)
-    titles = {s.key: w.section_title(s.key) for s in SECTIONS}
-    candidates = [(s.key, titles[s.key]) for s in SECTIONS]
+def _named_keys(
+    specs: Iterable[tuple[str, tuple[str, ...]]], names: dict[str, str], incomplete: str
+) -> list[tuple[str, str]]:
+    """Keys and their aliases, each with its name as help; an alias that only spells the
+    name again is left out (the title's spelling is accepted, not offered)."""
+    pairs = [(key, aliases) for key, aliases in specs]
+    candidates = [(key, names[key]) for key, _ in pairs]
     candidates += [
-        (a, titles[s.key])
-        for s in SECTIONS
-        for a in s.aliases
-        if a != normalise_name(titles[s.key])
+        (alias, names[key])
+        for key, aliases in pairs
+        for alias in aliases
+        if alias != normalise_name(names[key])
     ]
     return _matching(candidates, incomplete)
+
+
+def complete_section(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
+    """Section keys and aliases, for explain --section."""
+    w = words(environment_of(ctx).locale)
+    titles = {s.key: w.section_title(s.key) for s in SECTIONS}
+    return _named_keys(((s.key, s.aliases) for s in SECTIONS), titles, incomplete)
 
 
 def complete_term(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
@@ -81,11 +90,4 @@ def complete_aspect(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
     """Aspect keys and aliases, for compare --aspect."""
     w = words(environment_of(ctx).locale)
     labels = {a.key: w.aspect_label(a.key) for a in ASPECTS}
-    candidates = [(a.key, labels[a.key]) for a in ASPECTS]
-    candidates += [
-        (alias, labels[a.key])
-        for a in ASPECTS
-        for alias in a.aliases
-        if alias != normalise_name(labels[a.key])
-    ]
-    return _matching(candidates, incomplete)
+    return _named_keys(((a.key, a.aliases) for a in ASPECTS), labels, incomplete)
