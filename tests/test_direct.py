@@ -145,3 +145,19 @@ def test_the_installed_command_runs_a_first_run_without_typer(tmp_path):
     imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
     assert "foracli.app.direct" in imported
     assert not imported & {"typer", "pydantic", "click"}
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"), [(KeyboardInterrupt, ("", "", 130)), (EOFError, ("", "\nAborted.\n", 1))]
+)
+def test_an_interrupt_ends_the_direct_path_as_it_ends_typer(capsys, monkeypatch, error, expected):
+    """Ctrl-C mid-run (or end of input): the same status and stderr, and no traceback."""
+    from foracli.app import commands
+
+    def interrupted(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(commands, "show", interrupted)
+    fast = outcome(direct.run, ["explain", "open"], capsys)
+    assert fast == outcome(cli.run, ["explain", "open"], capsys)
+    assert fast == expected

@@ -48,6 +48,11 @@ def run(argv: list[str], env: Environment) -> int | None:
             call(env)
         except SystemExit as done:
             code = done.code if isinstance(done.code, int) else 1
+        except KeyboardInterrupt:
+            code = 130  # what Typer's main does: no message, the shell's status for SIGINT
+        except EOFError:
+            sys.stderr.write("\nAborted.\n")  # Typer: an empty line, then its Abort message
+            code = 1
         sys.stdout.flush()
     except BrokenPipeError:
         code = after_broken_pipe()
