@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import PROCEDURE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,3 +92,108 @@ def test_a_repeated_tab_is_replayed_without_typer(tmp_path):
     assert "typer" not in imported
     assert re.findall(r'"([^"]+)":', result.stdout) == first
     assert complete("foracli explain ope", env) == ["open-foraminotomy"]
+
+
+BASH_LINES = [
+    "foracli explain ",
+    "foracli explain ope",
+    "foracli explain OPE",
+    "foracli explain open-f",
+    "foracli explain keyh",
+    "foracli explain zzz",
+    "foracli compare open en",
+    "foracli compare open endoscopic tu",
+    "foracli sources en",
+    "foracli glossary fora",
+    "foracli glossary ",
+    "foracli explain -s re",
+    "foracli explain open -s ",
+    "foracli explain --section r",
+    "foracli compare a b -a st",
+    "foracli compare -a ",
+    "foracli explain -f json ope",
+    "foracli explain open -s what endo",
+]
+LEFT_TO_TYPER = [
+    "foracli ",
+    "foracli ex",
+    "foracli explain --",
+    "foracli explain -f ",
+    "foracli explain --kb ",
+    "foracli explain 'op",
+    "foracli explain --section=re",
+]
+
+
+def bash_tab(line: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """A TAB at the end of *line*, as bash asks for it (COMP_WORDS, COMP_CWORD)."""
+    words = line.split()
+    cword = len(words) if line.endswith(" ") else len(words) - 1
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "foracli")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **os.environ,
+            "_FORACLI_COMPLETE": "complete_bash",
+            "COMP_WORDS": line,
+            "COMP_CWORD": str(cword),
+            "PYTHONPROFILEIMPORTTIME": "1",
+            **env,
+        },
+    )
+
+
+@pytest.fixture(scope="module")
+def tables_ready(tmp_path_factory):
+    """A cache folder in which a full run has stored the completion tables."""
+    folder = tmp_path_factory.mktemp("tables")
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "foracli"), "list"],
+        capture_output=True,
+        env={**os.environ, "FORACLI_CACHE_DIR": str(folder)},
+        timeout=60,
+    )
+    assert result.returncode == 0
+    assert list(folder.glob("tab-*.marshal"))
+    return folder
+
+
+def _imported(stderr: str) -> set[str]:
+    return {line.rsplit("|", 1)[-1].strip() for line in stderr.splitlines()}
+
+
+@pytest.mark.parametrize("line", BASH_LINES)
+def test_a_first_tab_from_the_tables_offers_what_typer_offers(line, tables_ready, tmp_path):
+    """Byte for byte the same completions as Typer's, without importing Typer."""
+    typer_run = bash_tab(line, {"FORACLI_NO_CACHE": "1"})
+    fast = bash_tab(line, {"FORACLI_CACHE_DIR": str(tables_ready)})
+    assert (fast.returncode, fast.stdout) == (typer_run.returncode, typer_run.stdout)
+    assert "typer" not in _imported(fast.stderr)
+
+
+@pytest.mark.parametrize("line", LEFT_TO_TYPER)
+def test_other_tabs_are_left_to_typer(line, tables_ready):
+    """Command and option names, choices, paths, quotes: Typer answers."""
+    fast = bash_tab(line, {"FORACLI_CACHE_DIR": str(tables_ready)})
+    assert fast.returncode == 0
+    assert "typer" in _imported(fast.stderr)
+
+
+def test_tables_follow_an_edit_to_the_knowledge_base(tmp_path):
+    """A renamed procedure is offered under its new id at the next TAB, never the old."""
+    import time
+
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(PROCEDURE.replace("id: p", "id: zeta-method"))
+    time.sleep(2.1)  # files changed just now are never cached
+    env = {"FORACLI_CACHE_DIR": str(tmp_path / "cache"), "FORACLI_KB": str(mine)}
+    subprocess.run(
+        [str(Path(sys.executable).parent / "foracli"), "list"], env={**os.environ, **env}
+    )
+    first = bash_tab("foracli explain zet", env)
+    assert first.stdout == "zeta-method\n"
+    assert "typer" not in _imported(first.stderr)
+    mine.write_text(PROCEDURE.replace("id: p", "id: zeta-renamed"))
+    assert bash_tab("foracli explain zet", env).stdout == "zeta-renamed\n"

@@ -130,6 +130,80 @@ def completion_key(environ: Mapping[str, str]) -> tuple[str, tuple[object, ...],
     return directory, key, layers
 
 
+def table_key(layers: list[str]) -> tuple[object, ...]:
+    """The key of the completion tables of a knowledge base (app.candidates.tables):
+    they depend on the knowledge base and the code, not on the terminal or the words."""
+    return outcache.make_key(["<completion tables>"], layers, {}, ())
+
+
+def complete_from_tables(found: tuple[str, tuple[object, ...], list[str]]) -> bool:
+    """Answer a bash TAB for a procedure, term, section or aspect from the stored tables,
+    without Typer; False when the line is anything else or there are no tables."""
+    environ = os.environ
+    words_typed = environ.get("COMP_WORDS", "")
+    if environ.get("_FORACLI_COMPLETE") != "complete_bash" or any(
+        c in words_typed for c in "'\"\\"
+    ):
+        return False  # other shells format completions their own way; quotes need shlex
+    try:
+        cword = int(environ.get("COMP_CWORD", ""))
+    except ValueError:
+        return False
+    cwords = words_typed.split()
+    args = cwords[1:cword]
+    incomplete = cwords[cword] if cword < len(cwords) else ""
+    target = _target(args, incomplete)
+    if target is None:
+        return False
+    directory, _, layers = found
+    data = outcache.lookup(directory, table_key(layers), kind="tab")
+    if data is None:
+        return False
+    import marshal
+
+    from foracli.app import candidates
+
+    try:
+        tables = marshal.loads(data)
+        if target == "procedure":
+            offered = candidates.pick_procedure(tables["procedure"], tables["alias"], incomplete)
+        else:
+            offered = candidates.matching(tables[target], incomplete)
+    except (ValueError, TypeError, KeyError):
+        return False
+    # Typer then keeps only values that start with the word as typed (its
+    # compat_autocompletion); tests/test_completion.py holds both paths to one answer.
+    _write("\n".join(value for value, _help in offered if value.startswith(incomplete)) + "\n")
+    return True
+
+
+def _target(args: list[str], incomplete: str) -> str | None:
+    """Which table a bash TAB completes from, as Click would resolve it, or None when
+    unsure (a command name, an option name, a path, a choice: Typer answers those)."""
+    if not args or incomplete.startswith("-") or "=" in incomplete or "--" in args:
+        return None
+    command, rest = args[0], args[1:]
+    spec = grammar.OPTIONS.get(command)
+    if spec is None:
+        return None
+    if rest and spec.get(rest[-1], ("", ""))[1] in (grammar.VALUE, grammar.VALUES):
+        if grammar.parse(command, rest[:-1]) is None:
+            return None
+        return {"section": "section", "aspect": "aspect"}.get(spec[rest[-1]][0])
+    if grammar.parse(command, rest) is None:
+        return None
+    return {"procedure": "procedure", "procedures": "procedure", "term": "term"}.get(
+        grammar.POSITIONAL.get(command) or ""
+    )
+
+
+def _write(text: str) -> None:
+    data = text.encode(sys.stdout.encoding or "utf-8", "replace")
+    view = memoryview(data)
+    while view:
+        view = view[os.write(1, view) :]
+
+
 def replay(directory: str, key: tuple[object, ...], *, paged: bool = False) -> bool:
     """Write the cached output for *key*, through the pager when *paged*; False when
     there is none. The pager gets exactly the bytes the full run gave it."""

@@ -29,7 +29,7 @@ def main() -> None:
     argv = sys.argv[1:]
     completing = fastpath.completion_key(os.environ)
     if completing is not None:
-        if fastpath.replay(*completing[:2]):
+        if fastpath.replay(*completing[:2]) or fastpath.complete_from_tables(completing):
             return
     elif fastpath.try_replay(argv):
         return
@@ -100,7 +100,32 @@ class Session:
         from foracli.speed import kbcache
 
         kb, self.inputs = kbcache.load(layers_for(paths))
+        self._keep_tables(paths, kb)
         return kb
+
+    def _keep_tables(self, paths: Sequence[Path], kb: KnowledgeBase) -> None:
+        """Store this knowledge base's completion tables once, so a first TAB needs no
+        Typer (fastpath.complete_from_tables); only for the layers a TAB would name."""
+        from foracli.kb.files import env_layers
+        from foracli.speed import fastpath, outcache
+
+        directory = outcache.cache_dir(self.environ)
+        if self.inputs is None or directory is None or self.environ.get("FORACLI_NO_CACHE"):
+            return
+        layers = [os.path.abspath(p) for p in env_layers(self.environ)]
+        if [os.path.abspath(p) for p in paths] != layers:
+            return  # a --kb given on the line: completions for it go through Typer
+        key = fastpath.table_key(layers)
+        if outcache.lookup(directory, key, kind="tab") is not None:
+            return
+        import marshal
+
+        from foracli.app import candidates
+        from foracli.content import words
+
+        data = marshal.dumps(candidates.tables(kb, words()))
+        trees, files = watched(layers)
+        outcache.store(directory, key, self.inputs, data, trees=trees, files=files, kind="tab")
 
     def record(self, output: bytes) -> None:
         """Keep *output* for a replay of this run, if everything it read is known."""

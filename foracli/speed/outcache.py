@@ -112,13 +112,14 @@ def current(paths: Sequence[str]) -> list[Signature] | None:
         return None
 
 
-def _entry_path(directory: str, key: Key) -> str:
-    return os.path.join(directory, f"out-{digest(key)}.marshal")
+def _entry_path(directory: str, key: Key, kind: str = "out") -> str:
+    # kind: "out" for a command's output, "tab" for completion tables (not an output).
+    return os.path.join(directory, f"{kind}-{digest(key)}.marshal")
 
 
-def lookup(directory: str, key: Key) -> bytes | None:
+def lookup(directory: str, key: Key, kind: str = "out") -> bytes | None:
     """The cached output for *key* if every file it was built from is unchanged."""
-    path = _entry_path(directory, key)
+    path = _entry_path(directory, key, kind)
     try:
         with open(path, "rb") as handle:
             head = marshal.load(handle)
@@ -195,6 +196,7 @@ def store(
     code: Sequence[str] = (),
     trees: Sequence[str] = (),
     files: Sequence[str] = (),
+    kind: str = "out",
 ) -> None:
     """Remember *output* for *key*; never fails loudly.
 
@@ -243,7 +245,7 @@ def store(
     if not os.path.exists(target):
         _write_bytes(target, listed)
         _prune_manifests(directory, keep=os.path.basename(target))
-    _write(_entry_path(directory, key), head)
+    _write(_entry_path(directory, key, kind), head)
 
 
 def _worth_watching(count: int) -> bool:
