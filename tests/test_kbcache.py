@@ -169,3 +169,24 @@ def test_one_file_reached_by_two_spellings_keeps_each_spelling(kb, monkeypatch):
         assert again == loader.load_knowledge_base(layers, include_shipped=False)
     assert {s.path for s in fresh.sources.values()} == {str(folder / "sources.yaml")}
     assert {s.path for s in again.sources.values()} == {str(folder / "sources.yaml")}
+
+
+def test_a_cached_knowledge_base_reads_only_the_procedures_a_run_asks_for(kb):
+    """From the cache, each procedure is unpickled when first asked for; names resolve
+    from the index stored beside them, and the whole still equals a cold load."""
+    from foracli.core import query
+
+    folder, _ = kb
+    load(folder)
+    cached = load(folder)
+    procedures = cached.procedures
+    assert not isinstance(procedures, dict)  # the lazy mapping
+    assert query.explain(cached, "keyhole").procedure.id == "keyhole"
+    assert set(procedures._loaded) <= {"keyhole", *cached.procedures["keyhole"].variants}  # type: ignore[attr-defined]
+    assert cached.names is not None
+    assert query.procedure_names(cached) == query.procedure_names(cold_kb(folder))
+    assert cached == cold_kb(folder)
+
+
+def cold_kb(folder: Path):
+    return loader.load_knowledge_base([folder], include_shipped=False)

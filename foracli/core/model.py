@@ -6,6 +6,7 @@ Everything here is trusted: the loader validates once and builds these objects.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -471,8 +472,13 @@ class Term:
 
 @dataclass(frozen=True)
 class KnowledgeBase:
-    """All procedures, sources and glossary terms, validated and cross-checked."""
+    """All procedures, sources and glossary terms, validated and cross-checked.
 
-    procedures: dict[str, Procedure]
-    sources: dict[str, Source]
-    glossary: dict[str, Term] = field(default_factory=dict)
+    The mappings may be lazy (a cache reads each procedure only when asked for it);
+    *names*, when given, is query.procedure_names computed ahead for the same base.
+    """
+
+    procedures: Mapping[str, Procedure]
+    sources: Mapping[str, Source]
+    glossary: Mapping[str, Term] = field(default_factory=dict)
+    names: Mapping[str, str] | None = field(default=None, compare=False, repr=False)

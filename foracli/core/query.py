@@ -54,8 +54,10 @@ def procedure_names(kb: KnowledgeBase) -> dict[str, str]:
     """Every accepted name of every procedure, normalised, mapped to its id.
 
     A user layer's name wins over the shipped one (the loader forbids clashes
-    inside one layer).
+    inside one layer). A cache may have worked them out ahead (kb.names).
     """
+    if kb.names is not None:
+        return kb.names if isinstance(kb.names, dict) else dict(kb.names)
     names: dict[str, str] = {}
     for proc in sorted(kb.procedures.values(), key=lambda p: p.layer):
         for name in (proc.id, proc.name, *proc.aliases):
