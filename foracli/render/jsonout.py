@@ -6,7 +6,6 @@ Changes are additive only; bump SCHEMA_VERSION for anything else.
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
@@ -21,7 +20,6 @@ from foracli.core.query import (
     SearchResult,
     SourceList,
 )
-from foracli.render import StreamRenderer
 
 SCHEMA_VERSION = 1
 
@@ -253,8 +251,3 @@ def validation_document(problems: Sequence[Problem], *, ok: bool) -> str:
         )
         + "\n"
     )
-
-
-def JsonRenderer(*, locale: str = "en") -> StreamRenderer:
-    """The renderer of this format, for every page view."""
-    return StreamRenderer(sys.modules[__name__], locale=locale)
