@@ -443,16 +443,22 @@ def serve(
     # tree would hide changes from the watches below it.
     mounts = os.open("/proc/self/mountinfo", os.O_RDONLY | os.O_CLOEXEC)
     poller.register(mounts, select.POLLPRI | select.POLLERR)
+    # Checked again just before each answer: a mount that lands while a question
+    # waits must stop the watcher, not be answered past (the kernel keeps the
+    # mount table's POLLPRI raised until the table is read again).
+    mount_check = select.poll()
+    mount_check.register(mounts, select.POLLPRI | select.POLLERR)
     own = identity(trees, files)
     last = time.monotonic()
     try:
         while time.monotonic() - last < IDLE_SECONDS:
-            for fd, _event in poller.poll(CHECK_SECONDS * 1000):
-                if fd == mounts:
-                    return 0
+            events = poller.poll(CHECK_SECONDS * 1000)
+            if any(fd == mounts for fd, _event in events):
+                return 0  # before any question that arrived in the same wake-up
+            for fd, _event in events:
                 if fd == watcher.fd:
                     watcher.drain()
-                elif not _answer(server, watcher, token, own):
+                elif not _answer(server, watcher, token, own, lambda: bool(mount_check.poll(0))):
                     return 0
                 else:
                     last = time.monotonic()
@@ -468,8 +474,15 @@ def serve(
     return 0
 
 
-def _answer(server: socket.socket, watcher: Watcher, token: str, own: bytes) -> bool:
-    """Answer one question; False when asked to stop."""
+def _answer(
+    server: socket.socket,
+    watcher: Watcher,
+    token: str,
+    own: bytes,
+    mounted: Callable[[], bool],
+) -> bool:
+    """Answer one question; False when asked to stop, or when the mount table changed
+    (then the question gets no answer, and its run checks every file)."""
     try:
         conn, _ = server.accept()
     except OSError:
@@ -483,6 +496,8 @@ def _answer(server: socket.socket, watcher: Watcher, token: str, own: bytes) -> 
                 return False
             watcher.check_roots()
             watcher.drain()  # everything that happened before the question
+            if mounted():
+                return False
             if request == b"?" + f"{len(own):08x}".encode() + own:
                 conn.sendall(f"{token} {watcher.count}\n".encode())
             else:  # a question about other paths (a socket-name collision)
