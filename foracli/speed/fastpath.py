@@ -173,7 +173,8 @@ def complete_from_tables(found: tuple[str, tuple[object, ...], list[str]]) -> bo
         return False
     # Typer then keeps only values that start with the word as typed (its
     # compat_autocompletion); tests/test_completion.py holds both paths to one answer.
-    _write("\n".join(value for value, _help in offered if value.startswith(incomplete)) + "\n")
+    text = "\n".join(value for value, _help in offered if value.startswith(incomplete)) + "\n"
+    _write_all(text.encode(sys.stdout.encoding or "utf-8", "replace"))
     return True
 
 
@@ -197,11 +198,17 @@ def _target(args: list[str], incomplete: str) -> str | None:
     )
 
 
-def _write(text: str) -> None:
-    data = text.encode(sys.stdout.encoding or "utf-8", "replace")
-    view = memoryview(data)
-    while view:
-        view = view[os.write(1, view) :]
+def _write_all(data: bytes) -> None:
+    """Write *data* to stdout's descriptor; a closed pipe ends the run as the app would."""
+    try:
+        sys.stdout.flush()
+        view = memoryview(data)
+        while view:
+            view = view[os.write(1, view) :]
+    except BrokenPipeError:
+        from foracli.app.streams import after_broken_pipe
+
+        raise SystemExit(after_broken_pipe()) from None
 
 
 def replay(directory: str, key: tuple[object, ...], *, paged: bool = False) -> bool:
@@ -218,14 +225,5 @@ def replay(directory: str, key: tuple[object, ...], *, paged: bool = False) -> b
             return True
         if failed:  # the same one line the full run writes (content: pager.failed)
             return False  # let the full run say so and print: it has the words
-    try:
-        sys.stdout.flush()
-        view = memoryview(output)
-        while view:
-            written = os.write(1, view)
-            view = view[written:]
-    except BrokenPipeError:
-        from foracli.app.streams import after_broken_pipe
-
-        raise SystemExit(after_broken_pipe()) from None
+    _write_all(output)
     return True
