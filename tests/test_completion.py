@@ -15,19 +15,21 @@ from tests.conftest import PROCEDURE
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def ask(line: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Ask the real program, as zsh would, to complete *line*."""
+def program(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run the installed command with *env* added to this environment."""
     return subprocess.run(
         [str(Path(sys.executable).parent / "foracli")],
         capture_output=True,
         text=True,
         timeout=60,
-        env={
-            **os.environ,
-            "_FORACLI_COMPLETE": "complete_zsh",
-            "_TYPER_COMPLETE_ARGS": line,
-            **(env or {}),
-        },
+        env={**os.environ, **env},
+    )
+
+
+def ask(line: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Ask the real program, as zsh would, to complete *line*."""
+    return program(
+        {"_FORACLI_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": line, **(env or {})}
     )
 
 
@@ -129,19 +131,14 @@ def bash_tab(line: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
     """A TAB at the end of *line*, as bash asks for it (COMP_WORDS, COMP_CWORD)."""
     words = line.split()
     cword = len(words) if line.endswith(" ") else len(words) - 1
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "foracli")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={
-            **os.environ,
+    return program(
+        {
             "_FORACLI_COMPLETE": "complete_bash",
             "COMP_WORDS": line,
             "COMP_CWORD": str(cword),
             "PYTHONPROFILEIMPORTTIME": "1",
             **env,
-        },
+        }
     )
 
 

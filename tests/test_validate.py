@@ -219,6 +219,15 @@ def test_empty_foracli_kb_entries_are_ignored(runner, tmp_path, monkeypatch):
     assert result.exit_code == 0
 
 
+def source_warnings(runner, tmp_path, fields: str) -> list[str]:
+    """validate's warnings for one source p1 with *fields* (its not-cited warning aside)."""
+    path = tmp_path / "p.yaml"
+    path.write_text("sources:\n  p1:\n    title: A study\n" + fields, encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    messages = [line.split("warning: ", 1)[1] for line in result.stdout.splitlines()]
+    return [m for m in messages if "not cited" not in m]
+
+
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [
@@ -245,11 +254,7 @@ def test_empty_foracli_kb_entries_are_ignored(runner, tmp_path, monkeypatch):
 )
 def test_validate_warns_about_papers_a_clinician_cannot_follow(runner, tmp_path, fields, expected):
     """A paper needs a year and a DOI, PMID or publisher link; no source links a mirror."""
-    path = tmp_path / "p.yaml"
-    path.write_text("sources:\n  p1:\n    title: A study\n" + fields, encoding="utf-8")
-    result = runner.invoke(app, ["validate", str(path)])
-    messages = [line.split("warning: ", 1)[1] for line in result.stdout.splitlines()]
-    assert [m for m in messages if "not cited" not in m] == expected
+    assert source_warnings(runner, tmp_path, fields) == expected
 
 
 @pytest.mark.parametrize(
@@ -271,11 +276,7 @@ def test_validate_warns_about_papers_a_clinician_cannot_follow(runner, tmp_path,
 )
 def test_what_was_searched_for_and_not_found_is_said_not_warned(runner, tmp_path, fields, expected):
     """`not_found` records a search that failed; validate accepts it, and says when it is stale."""
-    path = tmp_path / "p.yaml"
-    path.write_text("sources:\n  p1:\n    title: A study\n" + fields, encoding="utf-8")
-    result = runner.invoke(app, ["validate", str(path)])
-    messages = [line.split("warning: ", 1)[1] for line in result.stdout.splitlines()]
-    assert [m for m in messages if "not cited" not in m] == expected
+    assert source_warnings(runner, tmp_path, fields) == expected
 
 
 def test_not_found_takes_only_known_gaps(runner, tmp_path):

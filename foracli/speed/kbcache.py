@@ -4,7 +4,9 @@ Two pickles per set of layers, in the private cache folder:
 
 - the whole validated knowledge base, keyed by the foracli and Python versions,
   foracli's own code, the layer paths and every file's signature (see
-  outcache.signature): used when nothing has changed;
+  outcache.signature): used when nothing has changed. Each procedure and source
+  is pickled on its own and unpickled only when a run asks for it (_Lazy), with
+  the name index stored beside them;
 - each clean file's parsed contents, kept with that file's signature: after an
   edit, only the edited files are parsed again.
 
