@@ -98,6 +98,7 @@ def test_glossary_term_with_where_it_is_used(fixture_kb):
         "Used in: keyhole\tWhat happens during surgery",
         "Used in: keyhole\tPossible risks",
         "Used in: open-op\tWhat it is",
+        "Used in: open-op\tKey points",
     ]
 
 

@@ -358,6 +358,7 @@ class Point:
     sources: tuple[str, ...] = ()
     certainty: Certainty | None = None
     region: Region | None = None  # None: it applies to every region the page covers
+    short: str | None = None  # the same advice in a few words, for the one-screen version
 
 
 @dataclass(frozen=True)

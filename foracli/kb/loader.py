@@ -447,7 +447,7 @@ class _DocumentReader(NodeReader):
             node,
             f"a point in '{section}'",
             ["text"],
-            ["label", "sources", "certainty", "region"],
+            ["label", "sources", "certainty", "region", "short"],
         )
         if fields is None or "text" not in fields:
             return None
@@ -466,7 +466,12 @@ class _DocumentReader(NodeReader):
         elif not sources and (_has_number(text) or (label and _has_number(label))):
             self.problem(node, f"a point with a number needs sources (in '{section}')")
         region = self._region(fields.get("region"))
-        return Point(text=text, label=label, sources=sources, certainty=certainty, region=region)
+        short = self.text(fields["short"], "short") if "short" in fields else None
+        if short is not None and len(short) > SHORT_LIMIT:
+            self.problem(
+                fields["short"], f"short is {len(short)} characters; keep it to {SHORT_LIMIT}"
+            )
+        return Point(text, label, sources, certainty, region, short)
 
     def _aspects(self, node: Node) -> dict[str, AspectValue]:
         fields = self.mapping(node, "aspects", [], ASPECTS_BY_KEY)
@@ -564,9 +569,7 @@ class _DocumentReader(NodeReader):
                 self.problem(item, "a comparison needs at least one source")
             if other and aspect and finding and text and sources:
                 region = self._region(fields.get("region"))
-                result.append(
-                    Comparison(other, aspect, finding, text, sources, certainty, region)
-                )
+                result.append(Comparison(other, aspect, finding, text, sources, certainty, region))
         return tuple(result)
 
 
@@ -599,6 +602,9 @@ def _alias_clashes(kb: KnowledgeBase) -> list[Problem]:
                     Problem(proc.path, 1, 1, f"name '{name}' also belongs to procedure '{other}'")
                 )
     return problems
+
+
+SHORT_LIMIT = 76  # one line at 80 columns, after a bullet and a panel's border
 
 
 def _has_number(text: str) -> bool:

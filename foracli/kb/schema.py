@@ -56,6 +56,12 @@ def procedure_schema(
                     "sources": _SOURCES,
                     "certainty": certainty,
                     "region": region,
+                    "short": {
+                        **_TEXT,
+                        "maxLength": 76,
+                        "description": "The same advice in a few words (one line), for "
+                        "explain --brief and the short handout.",
+                    },
                 },
             },
         ]
