@@ -91,9 +91,11 @@ def make_console(file: TextIO, settings: TerminalSettings) -> Console:
 
 
 def _refs(ids: Iterable[str], citations: Citations) -> str:
-    # No spaces inside: Rich wraps at any whitespace (no-break spaces too), and
-    # "[1," / "3]" on two lines reads as two citations.
-    return citations.bracket(ids).replace(" ", "")
+    """'[1,2,3] [7,9]': no space inside a bracket, as Rich wraps at any whitespace (no-break
+    spaces too) and '[1,' / '3]' reads as two citations; long lists in brackets of three,
+    so a narrow column breaks between brackets, never inside one."""
+    marks = [str(n) for n in citations.marks(ids)]
+    return " ".join(f"[{','.join(marks[i : i + 3])}]" for i in range(0, len(marks), 3))
 
 
 def _bullets(rows: Sequence[tuple[str, Text]]) -> Table:
