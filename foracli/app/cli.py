@@ -352,6 +352,102 @@ def handout(
 
 
 @app.command()
+def decide(
+    ctx: typer.Context,
+    options: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="The options to weigh (default: the usual choices for the region).",
+            show_default=False,
+            autocompletion=completion.complete_procedure,
+        ),
+    ] = None,
+    region: RegionOption = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers",
+            show_default=False,
+            help="A YAML file of your answers (what matters, the SURE test); see the README.",
+        ),
+    ] = None,
+    matters: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--matters",
+            "-m",
+            show_default=False,
+            help="What matters to you: FACTOR or FACTOR=a-lot|a-little|not-much (repeatable).",
+        ),
+    ] = None,
+    sure: Annotated[
+        str | None,
+        typer.Option(
+            "--sure", show_default=False, help="Your four SURE answers, such as yes,yes,no,yes."
+        ),
+    ] = None,
+    walk: Annotated[
+        bool | None,
+        typer.Option(
+            "--walk/--no-walk",
+            show_default=False,
+            help="Ask what matters, one question at a time (default: on a terminal, "
+            "unless answers are given).",
+        ),
+    ] = None,
+    fmt: FormatOption = Format.AUTO,
+    color: ColorOption = Color.AUTO,
+    kb: KbOption = None,
+    pager: PagerOption = None,
+) -> None:
+    """Weigh your options side by side: an option grid, risks out of 100, what matters
+    to you, and a summary for your surgeon. Nothing you enter is kept.
+
+    Example: foracli decide --region low-back --matters time-off-work
+    """
+    from foracli.app import decide as deciding
+
+    try:
+        chosen = deciding.parse_matters(matters or ())
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--matters") from None
+    try:
+        said = deciding.parse_sure(sure)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--sure") from None
+    deciding.run(
+        _env(ctx),
+        options=options or (),
+        region=region,
+        answers_file=answers,
+        matters=chosen,
+        sure=said,
+        walk=walk,
+        fmt=fmt,
+        color=color,
+        kb=kb,
+        pager=pager,
+    )
+
+
+@app.command()
+def about(
+    ctx: typer.Context,
+    fmt: FormatOption = Format.AUTO,
+    color: ColorOption = Color.AUTO,
+    kb: KbOption = None,
+) -> None:
+    """Who wrote this information, how the evidence was chosen and graded, funding and
+    conflicts of interest, and the review dates.
+
+    Example: foracli about
+    """
+    from foracli.core.about import about as about_view
+
+    commands.show(_env(ctx), about_view, kb, fmt, color)
+
+
+@app.command()
 def validate(
     ctx: typer.Context,
     paths: Annotated[

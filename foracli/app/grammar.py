@@ -65,7 +65,8 @@ POSITIONAL = {
     "sources": "procedure",
 }
 COMMANDS = frozenset(OPTIONS)
-OTHER_COMMANDS = frozenset({"validate", "schema", "handout"})  # always run through Typer
+# Always run through Typer, never replayed: decide's answers must never reach a cache.
+OTHER_COMMANDS = frozenset({"validate", "schema", "handout", "decide", "about"})
 HELP = frozenset({"--help", "-h"})
 
 

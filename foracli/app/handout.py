@@ -59,6 +59,12 @@ def write_handout(
     return output
 
 
+def write_new(output: Path, text: str) -> None:
+    """Write *text* to the new file *output*, atomically; never replaces a file."""
+    _check_target(output, force=False)
+    _write_atomically(output, text, force=False)
+
+
 def _check_target(output: Path, *, force: bool) -> None:
     if output.is_dir():
         raise HandoutError("is-folder", output=output)

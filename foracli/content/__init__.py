@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from foracli.core.errors import (
+    AnswersError,
+    DecideError,
     ForacliError,
     HandoutError,
     KnowledgeBaseError,
@@ -215,6 +217,10 @@ class Words:
                 return self.text(
                     "error.more-problems", first=first, count=rest, plural="s" * (rest > 1)
                 )
+            case DecideError():
+                return self.text(f"decide.{error.key}", **error.fields)
+            case AnswersError():
+                return str(error.problem)
             case HandoutError():
                 return self.text(f"handout.{error.key}", **error.fields)
             case RegionError():

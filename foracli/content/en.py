@@ -147,6 +147,121 @@ MESSAGES: dict[str, str] = {
     "heading.figures": "Figures for this operation",
     "heading.get-help-now": "Get emergency help now",
     "brief.more": "More: foracli explain {id} (the whole page, with sources).",
+    # decide: the option grid's rows, as the questions patients ask (core.decide).
+    "decide.q.pain-relief": "Will it help my arm or leg pain?",
+    "decide.q.complications": "What is the chance of a problem?",
+    "decide.q.reoperation": "What is the chance I need another operation?",
+    "decide.q.anaesthesia": "Will I be awake?",
+    "decide.q.incision": "How big is the scar?",
+    "decide.q.hospital-stay": "How long will I stay in hospital?",
+    "decide.q.return-to-work": "How long will I be off work?",
+    "decide.q.return-to-activity": "When can I get back to normal activity?",
+    "decide.title": "Your choices: {options}",
+    "decide.intro": (
+        "The options side by side, to help you talk with your surgeon. "
+        "It gives no score and makes no choice for you."
+    ),
+    "decide.no-operation": "No operation.",
+    "decide.no-evidence": "We found no good evidence.",
+    "decide.time": "time: {timeframe}",
+    "decide.why": "{question} Figures {reason}",
+    "decide.heading.grid": "Option grid",
+    "decide.heading.icons": "Out of 100 people",
+    "decide.icons.legend": (
+        "Each grid shows 100 people. Filled: the lower figure. Half-filled: up to the "
+        "higher figure. Empty: people it did not happen to."
+    ),
+    "decide.icons.figure": "{name}: {amount}, {question_short} ({time})",
+    "decide.icons.short.complications": "had a problem",
+    "decide.icons.short.reoperation": "had another operation",
+    "decide.heading.matters": "What matters to you",
+    "decide.matters.none": (
+        "You have not said what matters to you. Run 'foracli decide' on a terminal "
+        "for a short walk, or give --matters or --answers."
+    ),
+    "decide.matters.line": "{factor} matters {importance} to you.",
+    "decide.factor.time-off-work": "Time off work",
+    "decide.factor.another-operation": "The chance of another operation",
+    "decide.factor.scar": "The size of the scar",
+    "decide.factor.awake": "Being awake or asleep",
+    "decide.factor.avoid-surgery": "Avoiding surgery",
+    "decide.factor.recovery-time": "How long recovery takes",
+    "decide.importance.a-lot": "a lot",
+    "decide.importance.a-little": "a little",
+    "decide.importance.not-much": "not much",
+    "decide.surgery.yes": "An operation.",
+    "decide.surgery.no": "No operation.",
+    "decide.heading.ready": "Ready to decide? (the SURE test)",
+    "decide.sure.sure": "Do you feel sure about the best choice for you?",
+    "decide.sure.understand": "Do you know the benefits and risks of each option?",
+    "decide.sure.risk-benefit": "Are you clear about which benefits and risks matter most to you?",
+    "decide.sure.encouragement": "Do you have enough support and advice to make a choice?",
+    "decide.sure.score": "You answered yes to {score} of 4.",
+    "decide.sure.conflict": (
+        "A 'no' to any question means you may not be ready yet. "
+        "Talk it through with your surgeon, and with people you trust."
+    ),
+    "decide.sure.ready": "You may be ready. Check your choice with your surgeon.",
+    "decide.sure.unanswered": "Not answered yet.",
+    "decide.sure.source": "SURE test: Légaré F and others, Can Fam Physician 2010 (PMID 20705870).",
+    "decide.yes": "yes",
+    "decide.no": "no",
+    "decide.heading.ask": "Three questions to ask your surgeon",
+    "decide.ask.options": "What are my options?",
+    "decide.ask.benefits-risks": "What are the benefits and risks of each?",
+    "decide.ask.likely": "How likely are they for me?",
+    "decide.heading.own": "My own questions",
+    "decide.heading.summary": "To take to your surgeon",
+    "decide.private": (
+        "Private: foracli keeps nothing you enter and sends nothing anywhere. "
+        "Only a file you choose to save holds your answers."
+    ),
+    "decide.legend": "In brackets: how sure the studies let us be. Numbers in square brackets: sources.",
+    "decide.too-few": "decide needs at least two different options",
+    "decide.walk.intro": (
+        "A few questions about what matters to you. Type the number of your answer, "
+        "b to go back, or press Ctrl-C to stop (nothing is saved)."
+    ),
+    "decide.walk.matters": "How much does this matter to you? {factor}",
+    "decide.walk.choices": "1 a lot, 2 a little, 3 not much",
+    "decide.walk.yes-no": "y yes, n no",
+    "decide.walk.step": "Question {n} of {total}",
+    "decide.walk.save": "Save your answers to a file? Type a file name, or press Enter to skip",
+    "decide.walk.saved": "saved your answers to {path}",
+    "decide.walk.stopped": "stopped; nothing was saved",
+    "decide.walk.back-first": "This is the first question.",
+    "decide.walk.invalid": "Please type one of: {choices}.",
+    "answers.error": "{message}",
+    # about: who made this and how (IPDAS certification; JAMA benchmark).
+    "about.title": "About foracli's information",
+    "about.who.heading": "Who wrote it",
+    "about.who": (
+        "The foracli project's contributors wrote it from published studies. "
+        "This version names no clinical reviewer."
+    ),
+    "about.evidence.heading": "How the evidence was chosen and graded",
+    "about.evidence": (
+        "We looked for trials and pooled studies first, then smaller studies. Where "
+        "nothing better exists, we used surgeons' or hospitals' pages, and say so. Each "
+        "source shows its kind of study and its Oxford CEBM 2011 evidence level. Each "
+        "claim says how sure the studies let us be, in the four GRADE levels, in plain words."
+    ),
+    "about.money.heading": "Funding and conflicts of interest",
+    "about.money": (
+        "The project declares no funding and no conflicts of interest. It takes no "
+        "advertising and names no surgeon, hospital or device."
+    ),
+    "about.dates.heading": "Review dates and updates",
+    "about.dates": (
+        "Pages last reviewed from {reviewed}. Next review due by {due}. Each page is "
+        "checked again against the evidence at least every 3 years; foracli validate "
+        "warns once a date has passed."
+    ),
+    "about.counts": "{procedures} pages, {sources} sources.",
+    "about.footer": (
+        "Written by the foracli project from published studies; no funding or conflicts "
+        "declared. See 'foracli about'."
+    ),
     # Messages (each printed after "foracli: " on one line).
     "error.unknown": "unknown {kind} '{name}'",
     "error.did-you-mean": "{message}; did you mean {choices}?",
@@ -180,6 +295,8 @@ MESSAGES: dict[str, str] = {
     "check.review-due": "next_review {date} has passed; re-check the page against the evidence",
     "check.grade": "section '{section}' reads at grade {grade}, above {limit}",
     "check.long-sentence": "a sentence in '{section}' has {count} words (over {limit}): {start}...",
+    "check.not-per-100": "'{figure}' in '{place}' is not per 100; give it as 'N in 100'",
+    "check.no-timeframe": "a figure in '{place}' says 'in 100' but gives no timeframe",
     "check.undefined-term": "'{word}' (in '{section}') is a medical word with no glossary entry",
     "summary.none": "no problems found",
     "summary.counts": "{errors} error{es}, {warnings} warning{ws} in {files} file{fs}",

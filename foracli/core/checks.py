@@ -11,6 +11,7 @@ import re
 from urllib.parse import urlsplit
 
 from foracli.core.errors import Problem
+from foracli.core.figures import figure_problems
 from foracli.core.model import Gap, KnowledgeBase, Procedure, Source, StudyType, end_sentence
 
 # Medical words that need a glossary entry wherever the text uses them. Readability
@@ -136,6 +137,7 @@ def content_warnings(kb: KnowledgeBase, today: dt.date) -> list[Problem]:
     for proc in kb.procedures.values():
         warnings.extend(_procedure_warnings(proc, today))
         warnings.extend(_undefined_terms(proc, defined))
+        warnings.extend(_warning(proc.path, (1, 1), k, **f) for k, f in figure_problems(proc))
     return sorted(warnings, key=lambda p: (p.path, p.line, p.column))
 
 

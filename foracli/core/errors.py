@@ -11,7 +11,7 @@ class ExitCode(IntEnum):
 
     OK = 0
     NOT_FOUND = 1
-    USAGE = 2  # Typer/Click's own; never raised by foracli code
+    USAGE = 2  # Typer/Click's own; foracli raises it only for a bad decide answers file
     INVALID_KB = 3
 
 
@@ -110,3 +110,24 @@ class KnowledgeBaseError(ForacliError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__(str(problems[0]) if problems else "invalid knowledge base")
+
+
+class DecideError(ForacliError):
+    """A decision cannot be laid out: fewer than two options."""
+
+    exit_code = ExitCode.USAGE
+
+    def __init__(self, key: str, **fields: object) -> None:
+        self.key = key
+        self.fields = fields
+        super().__init__(key, fields)
+
+
+class AnswersError(ForacliError):
+    """An answers file cannot be used; says where (path:line:col) and why."""
+
+    exit_code = ExitCode.USAGE
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))

@@ -359,6 +359,7 @@ class Point:
     certainty: Certainty | None = None
     region: Region | None = None  # None: it applies to every region the page covers
     short: str | None = None  # the same advice in a few words, for the one-screen version
+    timeframe: str | None = None  # over what time its "N in 100" figures were counted
 
 
 @dataclass(frozen=True)
@@ -389,6 +390,7 @@ class AspectValue:
     region: Region | None = None  # None: it applies to every region the page covers
     basis: str | None = None  # what was measured, where that varies ("desk work")
     timeframe: str | None = None  # over what time a risk was counted ("in the first year")
+    short: str | None = None  # the cell in a few words, for the decision grid
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from foracli.core.about import About
+from foracli.core.decide import Decision
 from foracli.core.errors import MissingSectionError, NoMatchError, NotFoundError, RegionError
 from foracli.core.layout import NO_BAR, REGION_NAMES, BarCheck, applies, bar_check, shortened
 from foracli.core.model import (
@@ -503,4 +505,13 @@ def _word(name: str) -> re.Pattern[str]:
 
 
 # Every view a page renderer must handle; each renderer matches on it exhaustively.
-View = Explanation | ComparisonView | ProcedureList | SearchResult | GlossaryView | SourceList
+View = (
+    Explanation
+    | ComparisonView
+    | ProcedureList
+    | SearchResult
+    | GlossaryView
+    | SourceList
+    | Decision
+    | About
+)

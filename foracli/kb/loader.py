@@ -447,7 +447,7 @@ class _DocumentReader(NodeReader):
             node,
             f"a point in '{section}'",
             ["text"],
-            ["label", "sources", "certainty", "region", "short"],
+            ["label", "sources", "certainty", "region", "short", "timeframe"],
         )
         if fields is None or "text" not in fields:
             return None
@@ -471,7 +471,8 @@ class _DocumentReader(NodeReader):
             self.problem(
                 fields["short"], f"short is {len(short)} characters; keep it to {SHORT_LIMIT}"
             )
-        return Point(text, label, sources, certainty, region, short)
+        timeframe = self.text(fields["timeframe"], "timeframe") if "timeframe" in fields else None
+        return Point(text, label, sources, certainty, region, short, timeframe)
 
     def _aspects(self, node: Node) -> dict[str, AspectValue]:
         fields = self.mapping(node, "aspects", [], ASPECTS_BY_KEY)
@@ -491,7 +492,7 @@ class _DocumentReader(NodeReader):
             node,
             f"aspect '{key}'",
             ["sources"],
-            (*numeric, "text", "note", "certainty", "region", "basis", "timeframe"),
+            (*numeric, "text", "note", "certainty", "region", "basis", "timeframe", "short"),
         )
         if fields is None:
             return None
@@ -531,7 +532,16 @@ class _DocumentReader(NodeReader):
             region=self._region(fields.get("region")),
             basis=text("basis"),
             timeframe=text("timeframe"),
+            short=self._short(fields),
         )
+
+    def _short(self, fields: dict[str, Node]) -> str | None:
+        short = self.text(fields["short"], "short") if "short" in fields else None
+        if short is not None and len(short) > SHORT_LIMIT:
+            self.problem(
+                fields["short"], f"short is {len(short)} characters; keep it to {SHORT_LIMIT}"
+            )
+        return short
 
     def _variants(self, node: Node) -> tuple[str, ...]:
         found = []

@@ -62,6 +62,11 @@ def procedure_schema(
                         "description": "The same advice in a few words (one line), for "
                         "explain --brief and the short handout.",
                     },
+                    "timeframe": {
+                        **_TEXT,
+                        "description": "Over what time the point's 'N in 100' figures were "
+                        "counted (for example 'within 2 years').",
+                    },
                 },
             },
         ]
@@ -84,6 +89,11 @@ def procedure_schema(
                 **_TEXT,
                 "description": "Over what time a risk or benefit was counted "
                 "(for example 'within 2 years'); every 'in 100' figure needs one.",
+            },
+            "short": {
+                **_TEXT,
+                "maxLength": 76,
+                "description": "The cell in a few words (one line), for the decision grid.",
             },
         }
         if spec.unit:

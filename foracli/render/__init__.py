@@ -15,6 +15,8 @@ from enum import StrEnum
 from typing import Generic, Protocol, TextIO, TypeVar, assert_never
 
 from foracli.content import Words, words
+from foracli.core.about import About
+from foracli.core.decide import Decision
 from foracli.core.query import (
     ComparisonView,
     Explanation,
@@ -67,6 +69,10 @@ class PageRenderer(ABC, Generic[T]):
                 self.glossary(view, target)
             case SourceList():
                 self.sources(view, target)
+            case Decision():
+                self.decision(view, target)
+            case About():
+                self.about(view, target)
             case _:
                 assert_never(view)
 
@@ -94,6 +100,14 @@ class PageRenderer(ABC, Generic[T]):
     def sources(self, view: SourceList, target: T) -> None:
         """A bibliography."""
 
+    @abstractmethod
+    def decision(self, view: Decision, target: T) -> None:
+        """The decision aid: option grid, icon arrays, what matters, readiness."""
+
+    @abstractmethod
+    def about(self, view: About, target: T) -> None:
+        """Who made this information, and how."""
+
 
 class StreamPages(Protocol):
     """A module of page functions writing to a text stream (plain, Markdown, JSON)."""
@@ -104,6 +118,8 @@ class StreamPages(Protocol):
     def render_search(self, view: SearchResult, out: TextIO, w: Words) -> None: ...
     def render_glossary(self, view: GlossaryView, out: TextIO, w: Words) -> None: ...
     def render_sources(self, view: SourceList, out: TextIO, w: Words) -> None: ...
+    def render_decision(self, view: Decision, out: TextIO, w: Words) -> None: ...
+    def render_about(self, view: About, out: TextIO, w: Words) -> None: ...
 
 
 class StreamRenderer(PageRenderer[TextIO]):
@@ -140,6 +156,14 @@ class StreamRenderer(PageRenderer[TextIO]):
     def sources(self, view: SourceList, target: TextIO) -> None:
         """A bibliography."""
         self.pages.render_sources(view, target, self.words)
+
+    def decision(self, view: Decision, target: TextIO) -> None:
+        """The decision aid."""
+        self.pages.render_decision(view, target, self.words)
+
+    def about(self, view: About, target: TextIO) -> None:
+        """Who made this information, and how."""
+        self.pages.render_about(view, target, self.words)
 
 
 class Format(StrEnum):

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from foracli.content import Words
+from foracli.core.about import About
+from foracli.core.decide import Decision
 from foracli.core.errors import Problem
 from foracli.core.layout import shared_certainty
 from foracli.core.model import AspectValue, Certainty, Point, Procedure, Source
@@ -274,3 +276,22 @@ def validation_document(problems: Sequence[Problem], *, ok: bool) -> str:
         )
         + "\n"
     )
+
+
+def render_decision(view: Decision, out: TextIO, w: Words) -> None:
+    """The decision aid (see render.decision)."""
+    from foracli.render.decision import render_decision_json
+
+    render_decision_json(view, out, w)
+
+
+def render_about(view: About, out: TextIO, w: Words) -> None:
+    """The about statement (see render.decision)."""
+    from foracli.render.decision import render_about_json
+
+    render_about_json(view, out, w)
+
+
+procedure_document = _procedure
+value_document = _value
+source_document = _source

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from foracli.content import Words, words
+from foracli.core.about import About
+from foracli.core.decide import Decision
 from foracli.core.layout import Laid
 from foracli.core.model import SECTIONS_BY_KEY, Procedure, Source, end_sentence
 from foracli.core.query import (
@@ -273,3 +275,17 @@ class MarkdownHandoutRenderer:
     def render(self, view: Handout, out: TextIO) -> None:
         """Write *view* to *out*."""
         render_handout(view, out, self.words)
+
+
+def render_decision(view: Decision, out: TextIO, w: Words) -> None:
+    """The decision aid (see render.decision)."""
+    from foracli.render.decision import render_decision_markdown
+
+    render_decision_markdown(view, out, w)
+
+
+def render_about(view: About, out: TextIO, w: Words) -> None:
+    """The about statement (see render.decision)."""
+    from foracli.render.decision import render_about_markdown
+
+    render_about_markdown(view, out, w)

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from foracli.content import Words
+from foracli.core.about import About
+from foracli.core.decide import Decision
 from foracli.core.layout import Laid
 from foracli.core.model import SECTIONS_BY_KEY, Procedure, Source, end_sentence
 from foracli.core.query import (
@@ -170,3 +172,17 @@ def render_glossary(view: GlossaryView, out: TextIO, w: Words) -> None:
 def PlainRenderer(*, locale: str = "en") -> StreamRenderer:
     """The renderer of this format, for every page view."""
     return StreamRenderer(sys.modules[__name__], locale=locale)
+
+
+def render_decision(view: Decision, out: TextIO, w: Words) -> None:
+    """The decision aid (see render.decision)."""
+    from foracli.render.decision import render_decision
+
+    render_decision(view, out, w)
+
+
+def render_about(view: About, out: TextIO, w: Words) -> None:
+    """The about statement (see render.decision)."""
+    from foracli.render.decision import render_about
+
+    render_about(view, out, w)

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import TextIO
 
 from rich import box
+from rich.columns import Columns
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
@@ -17,6 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from foracli.content import Words, format_number, words
+from foracli.core.about import About
+from foracli.core.decide import Decision
 from foracli.core.layout import Laid
 from foracli.core.model import (
     SECTIONS_BY_KEY,
@@ -35,6 +38,7 @@ from foracli.core.query import (
 )
 from foracli.core.search import highlight_spans
 from foracli.render import PageRenderer, TerminalSettings
+from foracli.render import decision
 from foracli.render.common import (
     Citations,
     bar_reason,
@@ -494,6 +498,124 @@ def render_glossary(view: GlossaryView, console: Console, w: Words) -> None:
     console.print(table)
 
 
+def _cell_text(found: decision.Cell, citations: Citations) -> Text:
+    text = Text(found.text)
+    if found.sure:
+        text.append(f" {found.sure}", style="italic")
+    refs = _refs(found.sources, citations)
+    if refs:
+        text.append(f" {refs}", style="dim")
+    return text
+
+
+def _option_table(view: Decision, first: str) -> Table:
+    table = Table(box=box.ROUNDED, show_lines=True, header_style="bold", expand=True)
+    table.add_column(Text(first), style="bold", overflow="fold", ratio=2)
+    for proc in view.options:
+        table.add_column(Text(decision.short_name(proc)), overflow="fold", ratio=3)
+    return table
+
+
+def _icon_array(icons: decision.Icons, ascii_only: bool, w: Words) -> Group:
+    from foracli.render.icons import icon_rows
+
+    styles = {"#": "bold blue", "●": "bold blue", "+": "cyan", "◐": "cyan"}
+    lines = []
+    for row in icon_rows(icons.low, icons.high, ascii_only=ascii_only):
+        line = Text()
+        for char in row:
+            line.append(char, style=styles.get(char, "dim"))
+        lines.append(line)
+    return Group(*lines, Text(decision.icon_caption(icons, w), style="bold"))
+
+
+def render_decision(view: Decision, console: Console, w: Words, *, ascii_only: bool) -> None:
+    """Print the decision aid: the option grid, risks as icon arrays, what matters to
+    the person side by side, the SURE test and the questions to ask."""
+    citations = Citations.of(view.grid.sources)
+    names = ", ".join(p.name for p in view.options)
+    parts: list[RenderableType] = [
+        Text(w.text("decide.title", options=names), style="bold cyan"),
+        Text(w.text("decide.intro")),
+        Text(w.text("decide.legend"), style="dim italic"),
+    ]
+    grid = _option_table(view, w.text("decide.heading.grid"))
+    reasons = []
+    for row in view.grid.rows:
+        cells = [decision.cell(view, row, n, w) for n in range(len(view.options))]
+        grid.add_row(
+            Text(decision.question(row.spec.key, w)), *(_cell_text(c, citations) for c in cells)
+        )
+        if reason := decision.why_not(row, w):
+            reasons.append(("•", Text(reason, style="italic")))
+    parts.append(grid)
+    if reasons:
+        parts.append(_bullets(reasons))
+    if view.icons:
+        arrays = [_icon_array(i, ascii_only, w) for i in view.icons]
+        body = Group(
+            Text(w.text("decide.icons.legend"), style="dim italic"),
+            Columns(arrays, width=21, padding=(1, 2)),
+        )
+        parts.append(_panel(body, w.text("decide.heading.icons"), "cyan"))
+    if view.matters:
+        table = _option_table(view, w.text("decide.heading.matters"))
+        for matter in view.matters:
+            cells = [decision.matter_cell(view, matter, n, w) for n in range(len(view.options))]
+            table.add_row(
+                Text(decision.factor_line(matter, w)), *(_cell_text(c, citations) for c in cells)
+            )
+        parts.append(table)
+    else:
+        parts.append(Text(w.text("decide.matters.none"), style="italic"))
+    ready = [(f"{a or '·'}", Text(q)) for q, a in decision.sure_lines(view, w)]
+    asks = [
+        (f"{n}.", Text(w.text(f"decide.ask.{key}")))
+        for n, key in enumerate(decision.THREE_QUESTIONS, 1)
+    ]
+    body_parts: list[RenderableType] = [_bullets(ready)]
+    body_parts += [Text(t, style="italic") for t in decision.sure_verdict(view, w)]
+    body_parts += [Text(""), Text(w.text("decide.heading.ask"), style="bold"), _bullets(asks)]
+    if view.answers.questions:
+        own = [("•", Text(q)) for q in view.answers.questions]
+        body_parts += [Text(w.text("decide.heading.own"), style="bold"), _bullets(own)]
+    body_parts.append(Text(w.text("decide.sure.source"), style="dim"))
+    parts.append(_panel(Group(*body_parts), w.text("decide.heading.ready"), "magenta"))
+    parts += _footer(view.grid.sources, citations, view.options, w)
+    parts += [Text(w.text("about.footer"), style="dim"), Text(w.text("decide.private"), style="dim")]
+    _print(console, parts)
+
+
+def render_about(view: About, console: Console, w: Words) -> None:
+    """Print the about statement as one panel."""
+    parts: list[RenderableType] = []
+    for heading, text in decision.about_parts(view, w):
+        parts += [Text(heading, style="bold"), Text(text), Text("")]
+    parts.append(Text(f"{w.text('disclaimer')} {w.text('emergency')}", style="bold yellow"))
+    console.print(_panel(Group(*parts), w.text("about.title"), "cyan"))
+
+
+def ask(console: Console, prompt: str, choices: Sequence[str], stream: TextIO) -> str:
+    """One answer typed at a Rich prompt: one of *choices* (the prompt repeats until it is)."""
+    from rich.prompt import Prompt
+
+    return Prompt.ask(
+        Text(prompt, style="bold"), console=console, choices=list(choices), stream=stream
+    )
+
+
+def ask_text(console: Console, prompt: str, stream: TextIO) -> str:
+    """Free text typed at a Rich prompt ('' when the person just presses Enter)."""
+    from rich.prompt import Prompt
+
+    return Prompt.ask(Text(prompt, style="bold"), console=console, default="", stream=stream)
+
+
+def say(console: Console, text: str, style: str = "") -> None:
+    """One line of the walk's own words."""
+    console.print(Text(text, style=style))
+
+
 class TerminalRenderer(PageRenderer[Console]):
     """Renders every view (the type checker proves none is missed)."""
 
@@ -536,3 +658,12 @@ class TerminalRenderer(PageRenderer[Console]):
     def sources(self, view: SourceList, target: Console) -> None:
         """A bibliography."""
         render_sources(view, target, self.words)
+
+    def decision(self, view: Decision, target: Console) -> None:
+        """The decision aid."""
+        ascii_only = self.settings.plain_styles or not target.encoding.lower().startswith("utf")
+        render_decision(view, target, self.words, ascii_only=ascii_only)
+
+    def about(self, view: About, target: Console) -> None:
+        """Who made this information, and how."""
+        render_about(view, target, self.words)
