@@ -86,7 +86,7 @@ class Words:
         """'desk work; Low back only': what a figure measured and where, or ''."""
         parts = [value.basis or ""]
         if region and value.region is not None:
-            parts.append(self.text("region.only", region=self.region(value.region)))
+            parts.append(self.messages[f"region.{value.region.value}.only"])
         return "; ".join(p for p in parts if p)
 
     def finding(self, finding: Finding, subject: str) -> str:

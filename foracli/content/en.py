@@ -55,7 +55,8 @@ MESSAGES: dict[str, str] = {
     "region.lumbar": "Low back",
     "region.cervical.in": "the neck",
     "region.lumbar.in": "the low back",
-    "region.only": "{region} only",
+    "region.cervical.only": "neck only",
+    "region.lumbar.only": "low back only",
     # Head-to-head findings; {a} is the procedure the finding is about.
     "finding.lower": "Lower with {a}",
     "finding.higher": "Higher with {a}",
@@ -137,9 +138,10 @@ MESSAGES: dict[str, str] = {
     "scale.basis": "{label} ({unit}, {basis}), 0 to {top}",
     "bar.basis": "not comparable, as these figures measured different things ({bases}).",
     "bar.region": "not comparable, as these figures come from different parts of the spine.",
+    "bar.timeframe": "not comparable, as these figures were counted over different times.",
     "bar.evidence": (
-        "not comparable, as some figures come from studies and some from surgeons' or "
-        "hospitals' websites."
+        "not comparable, as some figures come from studies of patients and some from "
+        "surgeons', hospitals' or experts' own accounts."
     ),
     "bar.not-said": "not stated",
     "label.head-to-head-pair": "Head-to-head, {a} vs {b}",

@@ -290,7 +290,8 @@ def compare(
             and c.other in by_id
             and (where is None or c.region in (None, where))
         )
-        check = bar_check(values, kb.sources) if spec.unit else NO_BAR
+        regions = [p.regions for p in procs]
+        check = bar_check(values, kb.sources, regions) if spec.unit else NO_BAR
         rows.append(Row(spec, values, found, check, elsewhere))
     # Numbered in the order a reader meets them: row by row, each procedure's value,
     # then the head-to-head findings of that row.

@@ -112,9 +112,14 @@ def cell_amount(
     value: AspectValue, view: ComparisonView | Explanation, w: Words, *, with_text: bool = True
 ) -> str:
     """A figure with what it measured and, on an unnarrowed page, the region it is for."""
-    more = w.qualifiers(value, region=view.region is None)
-    amount = w.amount(value, with_text=with_text)
-    return f"{amount} ({more})" if more else amount
+    more = [w.qualifiers(value, region=view.region is None)]
+    if value.low is None:
+        return f"{w.amount(value)} ({more[0]})" if more[0] else w.amount(value)
+    if with_text and value.text:
+        more.insert(0, value.text)
+    extra = "; ".join(m for m in more if m)
+    amount = w.amount(value, with_text=False)
+    return f"{amount} ({extra})" if extra else amount
 
 
 def missing_value(row: Row, column: int, w: Words) -> str:
