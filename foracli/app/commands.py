@@ -16,7 +16,7 @@ from typing import NoReturn
 from foracli import content
 from foracli.app.present import Environment, present
 from foracli.core import query
-from foracli.core.errors import ForacliError
+from foracli.core.errors import ForacliError, UsageProblem
 from foracli.core.model import KnowledgeBase
 from foracli.core.query import View
 from foracli.render import Color, Format
@@ -75,9 +75,19 @@ def compare(
     pager: bool | None = None,
 ) -> None:
     """Two or more procedures side by side (the caller checks there are two)."""
+
+    def ask(base: KnowledgeBase) -> View:
+        view = query.compare(base, procedures, evidence=evidence, aspects=aspect or ())
+        if len(view.procedures) < len(procedures):
+            first, second = _same(base, procedures)
+            name = query.resolve_procedure(base, first).name
+            key = "twice" if first == second else "same-procedure"
+            raise UsageProblem("compare", key, first=first, second=second, name=name)
+        return view
+
     show(
         env,
-        lambda base: query.compare(base, procedures, evidence=evidence, aspects=aspect or ()),
+        ask,
         kb,
         fmt,
         color,
@@ -86,15 +96,27 @@ def compare(
     )
 
 
+def _same(base: KnowledgeBase, names: Sequence[str]) -> tuple[str, str]:
+    """The first two of *names* that resolve to one procedure."""
+    seen: dict[str, str] = {}
+    for name in names:
+        pid = query.resolve_procedure(base, name).id
+        if pid in seen:
+            return seen[pid], name
+        seen[pid] = name
+    raise AssertionError("no two names share a procedure")  # the caller saw a repeat
+
+
 def list_procedures(
     env: Environment,
     *,
     fmt: Format = Format.AUTO,
     color: Color = Color.AUTO,
     kb: Sequence[Path] | None = None,
+    pager: bool | None = None,
 ) -> None:
     """Every procedure with its summary."""
-    show(env, query.list_procedures, kb, fmt, color)
+    show(env, query.list_procedures, kb, fmt, color, pager=pager)
 
 
 def search(
@@ -105,10 +127,18 @@ def search(
     fmt: Format = Format.AUTO,
     color: Color = Color.AUTO,
     kb: Sequence[Path] | None = None,
+    pager: bool | None = None,
 ) -> None:
     """The best matches for *words* (the caller checks *limit* is at least 1)."""
     wording = content.words(env.locale)
-    show(env, lambda base: query.find(base, " ".join(words), wording, limit=limit), kb, fmt, color)
+    show(
+        env,
+        lambda base: query.find(base, " ".join(words), wording, limit=limit),
+        kb,
+        fmt,
+        color,
+        pager=pager,
+    )
 
 
 def glossary(
@@ -118,10 +148,11 @@ def glossary(
     fmt: Format = Format.AUTO,
     color: Color = Color.AUTO,
     kb: Sequence[Path] | None = None,
+    pager: bool | None = None,
 ) -> None:
     """Every glossary term, or one of them with where it is used."""
     name = " ".join(term) if term else None
-    show(env, lambda base: query.glossary(base, name), kb, fmt, color)
+    show(env, lambda base: query.glossary(base, name), kb, fmt, color, pager=pager)
 
 
 def sources(
@@ -131,7 +162,8 @@ def sources(
     fmt: Format = Format.AUTO,
     color: Color = Color.AUTO,
     kb: Sequence[Path] | None = None,
+    pager: bool | None = None,
 ) -> None:
     """The whole bibliography, or the sources one procedure cites."""
     name = " ".join(procedure) if procedure else None
-    show(env, lambda base: query.list_sources(base, name), kb, fmt, color)
+    show(env, lambda base: query.list_sources(base, name), kb, fmt, color, pager=pager)

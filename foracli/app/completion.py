@@ -51,3 +51,15 @@ def complete_term(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
 def complete_aspect(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
     """Aspect keys and aliases, for compare --aspect."""
     return candidates.matching(candidates.aspects(words(environment_of(ctx).locale)), incomplete)
+
+
+def complete_command(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
+    """Command names, for `foracli help`."""
+    root = ctx.find_root()
+    group = root.command
+    found = []
+    for name in group.list_commands(root):
+        command = group.get_command(root, name)
+        if command is not None and not command.hidden and name.startswith(incomplete):
+            found.append((name, (command.help or "").strip().split("\n")[0]))
+    return found

@@ -21,6 +21,7 @@ from foracli.core.errors import (
     NotFoundError,
     PathNotFoundError,
     Problem,
+    UsageProblem,
 )
 from foracli.core.model import (
     Approach,
@@ -197,6 +198,10 @@ class Words:
                 )
             case HandoutError():
                 return self.text(f"handout.{error.key}", **error.fields)
+            case UsageProblem():
+                message = self.text(f"usage.{error.key}", **error.fields)
+                hint = self.text("usage.try", command=f"foracli {error.command}")
+                return f"{message} {hint}"
             case _:
                 return str(error)
 

@@ -136,6 +136,38 @@ MESSAGES: dict[str, str] = {
     "kind.aspect": "aspect",
     "completion.see": "see {term}",
     "pager.failed": "cannot start the pager '{pager}'; printing directly",
+    "write.stdout": "cannot write to standard output: {reason}",
+    "write.no-stdout": "standard output is closed; give foracli somewhere to write",
+    # Usage errors (app.usage): each is followed by usage.try on the same line.
+    "usage.try": "Try '{command} --help'.",
+    "usage.no-such-option": "unknown option '{option}'",
+    "usage.no-such-command": "unknown command '{command}'",
+    "usage.needs-value": "option '{option}' needs a value: {metavar}",
+    "usage.missing-argument": "missing {metavar}",
+    "usage.missing-option": "missing option {option} {metavar}",
+    "usage.bad-choice": "'{value}' is not a choice for {option} (choose {choices})",
+    "usage.whole-number": "{option} takes a whole number of at least {minimum}, not '{value}'",
+    "usage.bad-value": "bad value for {option}",
+    "usage.extra": "unexpected extra words: {words}",
+    "usage.missing-command": "missing COMMAND",
+    "usage.two-procedures": "compare needs at least two procedures",
+    "usage.same-procedure": (
+        "'{first}' and '{second}' are both {name}; compare two different procedures."
+    ),
+    "usage.twice": "'{first}' is given twice; compare two different procedures.",
+    "usage.validate-format": "validate writes text or json",
+    "usage.aborted": "aborted",
+    # Help screens and the man page (app.helptext, app.manpage).
+    "help.usage": "Usage:",
+    "help.arguments": "Arguments",
+    "help.options": "Options",
+    "help.commands": "Commands",
+    "help.example": "Example",
+    "help.examples": "Examples",
+    "help.one-of": "one of: {choices}",
+    "help.default": "default: {value}",
+    "help.at-least": "at least {value}",
+    "help.required": "required",
     # validate's content rules (each after "path:line:col: warning: ").
     "check.uncited": "source '{id}' is not cited anywhere",
     "check.paper-no-year": "paper '{id}' has no year",
@@ -158,6 +190,12 @@ MESSAGES: dict[str, str] = {
     "handout.exists": "'{output}' already exists; use --force to replace it",
     "handout.no-folder": "cannot write '{output}': folder '{folder}' does not exist",
     "handout.cannot-write": "cannot write '{output}': {reason}",
+    "handout.not-a-file": (
+        "'{output}' is not a regular file; name a file, or use -o - for standard output"
+    ),
+    "handout.format-mismatch": (
+        "the suffix of '{output}' names another format than {fmt}; rename it or drop --format"
+    ),
 }
 
 # Words that carry no meaning for matching ("how long off work" -> "long", "work").
