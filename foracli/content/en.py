@@ -168,6 +168,56 @@ MESSAGES: dict[str, str] = {
     "help.default": "default: {value}",
     "help.at-least": "at least {value}",
     "help.required": "required",
+    "man.manual": "User Commands",
+    "man.commands": "COMMANDS",
+    "man.exit-status": "EXIT STATUS",
+    "man.environment": "ENVIRONMENT",
+    "man.see-also": "SEE ALSO",
+    "man.exit.ok": (
+        "Success. Also when the reader of a pipe stops early (foracli explain | head -1): "
+        "foracli ends quietly, whatever the size of its output."
+    ),
+    "man.exit.not-found": (
+        "Not found: an unknown procedure, section, term or aspect (close matches on "
+        "stderr), a search with no match, a --kb, FORACLI_KB or validate path that does "
+        "not exist; or output that cannot be written (a full disk, a handout file that "
+        "cannot be made)."
+    ),
+    "man.exit.usage": (
+        "Usage error: an unknown command or option, a bad value, too few procedures, "
+        "the same procedure twice in compare."
+    ),
+    "man.exit.invalid-kb": (
+        "The knowledge base is invalid: path:line:col: message on stderr "
+        "(foracli validate lists every problem)."
+    ),
+    "man.exit.interrupted": "Interrupted with Ctrl-C.",
+    "man.env.kb": (
+        "Your own knowledge-base files or folders, separated by the OS path separator "
+        "(--kb replaces it)."
+    ),
+    "man.env.cache-dir": (
+        "Where the caches live (default $XDG_CACHE_HOME/foracli, else ~/.cache/foracli)."
+    ),
+    "man.env.no-cache": "Set (not empty) to read the YAML and render afresh every run.",
+    "man.env.watch": "0 never starts a knowledge-base watcher.",
+    "man.env.watch-min": (
+        "How many knowledge-base files and folders it takes to start a watcher (default 500)."
+    ),
+    "man.env.colour": (
+        "NO_COLOR (not empty) removes colour, FORCE_COLOR (not empty) forces it, TERM=dumb "
+        "gets plain text; --color beats all three."
+    ),
+    "man.env.hyperlink": (
+        "1 makes source links clickable (OSC 8) on a terminal foracli does not recognise, "
+        "0 never; links are never written into a pipe or with --color never."
+    ),
+    "man.env.pager": (
+        "The pager for long terminal output: MANPAGER, else PAGER, else less. foracli "
+        "runs it with LESS=-FRX when LESS is unset, and adds -R to a LESS without it; "
+        "a pager that cannot start is skipped with one warning line."
+    ),
+    "man.env.columns": "The width for --format rich when stdout is not a terminal.",
     # validate's content rules (each after "path:line:col: warning: ").
     "check.uncited": "source '{id}' is not cited anywhere",
     "check.paper-no-year": "paper '{id}' has no year",

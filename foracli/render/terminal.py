@@ -12,6 +12,7 @@ from typing import TextIO
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -38,6 +39,7 @@ from foracli.render.common import (
     certainty_sentence,
     finding_phrase,
     source_line,
+    source_link,
 )
 
 SECTION_STYLES = {
@@ -103,7 +105,15 @@ def _point_text(label: str | None, text: str, sure: str, refs: str) -> Text:
     return out
 
 
-def render_explanation(view: Explanation, console: Console, w: Words) -> None:
+def _cited(text: str, source: Source, links: bool) -> Text:
+    """*text* about *source*; with *links*, clickable (OSC 8) to its DOI, PubMed or page."""
+    target = source_link(source) if links else None
+    return Text(text, style=Style(link=target)) if target else Text(text)
+
+
+def render_explanation(
+    view: Explanation, console: Console, w: Words, *, links: bool = False
+) -> None:
     """Print one procedure page as a header and one panel per section."""
     citations = Citations.of(view.sources)
     proc = view.procedure
@@ -155,7 +165,7 @@ def render_explanation(view: Explanation, console: Console, w: Words) -> None:
                 box=box.ROUNDED,
             )
         )
-    parts += _footer(view.sources, citations, [proc], w)
+    parts += _footer(view.sources, citations, [proc], w, links=links)
     _print(console, parts)
 
 
@@ -218,7 +228,7 @@ def _bars(view: ComparisonView, width: int, w: Words) -> Table | None:
 
 
 def render_comparison(
-    view: ComparisonView, console: Console, *, bars: bool = True, w: Words
+    view: ComparisonView, console: Console, *, bars: bool = True, w: Words, links: bool = False
 ) -> None:
     """Print a comparison as a table, bars for the numbers, then head-to-head findings."""
     citations = Citations.of(view.sources)
@@ -287,7 +297,7 @@ def render_comparison(
         )
     if view.evidence:
         parts.append(_evidence_table(view, citations, w))
-    parts += _footer(view.sources, citations, view.procedures, w)
+    parts += _footer(view.sources, citations, view.procedures, w, links=links)
     _print(console, parts)
 
 
@@ -308,7 +318,7 @@ def _evidence_table(view: ComparisonView, citations: Citations, w: Words) -> Tab
     return table
 
 
-def render_sources(view: SourceList, console: Console, w: Words) -> None:
+def render_sources(view: SourceList, console: Console, w: Words, *, links: bool = False) -> None:
     """Print a bibliography as a table: number, citation, kind of evidence."""
     title = (
         w.text("heading.sources-for", name=view.procedure.name)
@@ -320,7 +330,9 @@ def render_sources(view: SourceList, console: Console, w: Words) -> None:
     table.add_column(w.text("column.source"), overflow="fold", ratio=3)
     table.add_column(w.text("column.evidence"), overflow="fold", ratio=1)
     for n, source in enumerate(view.sources, start=1):
-        table.add_row(str(n), Text(w.citation(source)), Text(w.evidence_label(source)))
+        table.add_row(
+            str(n), _cited(w.citation(source), source, links), Text(w.evidence_label(source))
+        )
     console.print(table)
 
 
@@ -331,9 +343,14 @@ def _print(console: Console, parts: Sequence[RenderableType]) -> None:
 
 
 def _footer(
-    sources: Sequence[Source], citations: Citations, procs: Iterable[Procedure], w: Words
+    sources: Sequence[Source],
+    citations: Citations,
+    procs: Iterable[Procedure],
+    w: Words,
+    *,
+    links: bool = False,
 ) -> list[RenderableType]:
-    rows = [(f"[{citations.numbers[s.id]}]", Text(source_line(s, w))) for s in sources]
+    rows = [(f"[{citations.numbers[s.id]}]", _cited(source_line(s, w), s, links)) for s in sources]
     parts: list[RenderableType] = []
     if rows:
         parts.append(
@@ -433,11 +450,13 @@ class TerminalRenderer(PageRenderer[Console]):
 
     def explanation(self, view: Explanation, target: Console) -> None:
         """One procedure page."""
-        render_explanation(view, target, self.words)
+        render_explanation(view, target, self.words, links=self.settings.hyperlinks)
 
     def comparison(self, view: ComparisonView, target: Console) -> None:
         """Procedures side by side."""
-        render_comparison(view, target, w=self.words, bars=self.bars)
+        render_comparison(
+            view, target, w=self.words, bars=self.bars, links=self.settings.hyperlinks
+        )
 
     def procedures(self, view: ProcedureList, target: Console) -> None:
         """The list of procedures."""
@@ -453,4 +472,4 @@ class TerminalRenderer(PageRenderer[Console]):
 
     def sources(self, view: SourceList, target: Console) -> None:
         """A bibliography."""
-        render_sources(view, target, self.words)
+        render_sources(view, target, self.words, links=self.settings.hyperlinks)
