@@ -16,7 +16,10 @@ SCRIPT = str(Path(sys.executable).parent / "foracli")
 
 
 def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS")}
+    # Nothing of the caller's terminal: colour, width, or what says it shows links.
+    dropped = {"NO_COLOR", "FORCE_COLOR", "COLUMNS", "FORCE_HYPERLINK", "TERM_PROGRAM"}
+    dropped |= {"VTE_VERSION", "KONSOLE_VERSION", "WT_SESSION", "KITTY_WINDOW_ID", "DOMTERM"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     return {**env, "TERM": "xterm-256color", **(extra or {})}
 
 
@@ -346,3 +349,97 @@ def test_bare_foracli_shows_the_help_with_exit_2():
     assert result.returncode == 2
     assert result.stdout == run(["--help"]).stdout
     assert result.stderr == ""
+
+
+def on_a_terminal(argv: list[str], env: dict[str, str]) -> bytes:
+    """What foracli draws with stdout on a pseudo-terminal (stdin not one: no pager)."""
+    import pty
+    import select
+
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen(
+        [SCRIPT, *argv],
+        stdin=subprocess.DEVNULL,
+        stdout=terminal,
+        stderr=subprocess.PIPE,
+        env=_env({"COLUMNS": "100", **env}),
+    )
+    os.close(terminal)
+    chunks = []
+    while select.select([controller], [], [], 30)[0]:
+        try:
+            data = os.read(controller, 65536)
+        except OSError:  # EIO: the child closed its end
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(controller)
+    assert proc.wait(timeout=30) == 0
+    return b"".join(chunks)
+
+
+OSC8 = b"\x1b]8;id="
+
+
+@pytest.mark.parametrize(
+    ("env", "argv", "linked"),
+    [
+        ({"TERM_PROGRAM": "WezTerm"}, ["sources", "open"], True),
+        ({"FORCE_HYPERLINK": "1"}, ["explain", "open", "-s", "what"], True),
+        ({}, ["sources", "open"], False),  # a terminal not known to show links
+        ({"TERM_PROGRAM": "WezTerm", "FORCE_HYPERLINK": "0"}, ["sources", "open"], False),
+        ({"FORCE_HYPERLINK": "1"}, ["sources", "open", "--color", "never"], False),
+        ({"FORCE_HYPERLINK": "1", "NO_COLOR": "1"}, ["sources", "open"], False),
+    ],
+)
+def test_source_links_only_where_the_terminal_shows_them(env, argv, linked, tmp_path):
+    """OSC 8 links to a source's DOI (else PubMed, else its page) on a terminal that
+    advertises them; a replay (the second run) draws the same."""
+    cache = {"FORACLI_CACHE_DIR": str(tmp_path)}
+    first = on_a_terminal(argv, {**env, **cache})
+    assert (OSC8 in first) is linked
+    assert on_a_terminal(argv, {**env, **cache}) == first
+    if linked:
+        assert b"\x1b]8;id=" in first
+        assert re.search(rb"\x1b\]8;id=\d+;https://[^\x1b]+\x1b\\", first)
+
+
+def test_links_never_go_into_a_pipe():
+    """Forced colour into a pipe, even with FORCE_HYPERLINK=1: no links."""
+    result = run(
+        ["sources", "open", "--color", "always"],
+        env={"FORCE_HYPERLINK": "1", "TERM_PROGRAM": "WezTerm"},
+    )
+    assert result.returncode == 0
+    assert "\x1b[" in result.stdout
+    assert "\x1b]8;" not in result.stdout
+
+
+def test_what_decides_links_is_part_of_the_replay_key():
+    """Every variable hyperlinks() reads is an output input, so a replay cannot show a
+    terminal's links on another."""
+    from foracli.app import inputs
+
+    for name in ("FORCE_HYPERLINK", "TERM_PROGRAM", "VTE_VERSION", "WT_SESSION"):
+        assert name in inputs.OUTPUT_ENVIRONMENT
+    assert inputs.hyperlinks("auto", isatty=True, env={"VTE_VERSION": "7600"})
+    assert not inputs.hyperlinks("auto", isatty=True, env={"VTE_VERSION": "4000"})
+    assert not inputs.hyperlinks("always", isatty=False, env={"FORCE_HYPERLINK": "1"})
+
+
+def test_a_source_link_is_a_plain_web_address():
+    """DOI first, then PubMed, then the page; anything else is not linked."""
+    from dataclasses import replace
+
+    from foracli.kb.loader import load_knowledge_base
+    from foracli.render.common import source_link
+
+    kb = load_knowledge_base()
+    source = next(s for s in kb.sources.values() if s.doi)
+    assert source_link(source) == f"https://doi.org/{source.doi}"
+    assert source_link(replace(source, doi=None, pmid="123")) == (
+        "https://pubmed.ncbi.nlm.nih.gov/123/"
+    )
+    assert source_link(replace(source, doi=None, pmid=None, url="javascript:x")) is None
+    assert source_link(replace(source, doi=None, pmid=None, url="https://a.b/\x1b]x")) is None
