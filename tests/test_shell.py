@@ -99,6 +99,12 @@ USAGE_AND_LOOKUP = [
         2,
         "unknown command 'explian'; did you mean 'explain'? " + TRY.format("help "),
     ),
+    (
+        ["explain", "open", "endoscopic"],
+        2,
+        "explain shows one procedure; to set these side by side, run 'foracli compare open "
+        "endoscopic'. " + TRY.format("explain "),
+    ),
     (["explain", "opn"], 1, "unknown procedure 'opn'; did you mean 'open'?"),
     (
         ["glossary", "foramin"],

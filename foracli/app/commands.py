@@ -16,7 +16,7 @@ from typing import NoReturn
 from foracli import content
 from foracli.app.present import Environment, present
 from foracli.core import query
-from foracli.core.errors import ForacliError, UsageProblem
+from foracli.core.errors import ForacliError, NotFoundError, UsageProblem
 from foracli.core.model import KnowledgeBase
 from foracli.core.query import View
 from foracli.render import Color, Format
@@ -59,7 +59,17 @@ def explain(
 ) -> None:
     """One procedure page (the endoscopic one by default), or some of its sections."""
     name = " ".join(procedure) if procedure else query.DEFAULT_PROCEDURE
-    show(env, lambda base: query.explain(base, name, section or ()), kb, fmt, color, pager=pager)
+
+    def ask(base: KnowledgeBase) -> View:
+        try:
+            return query.explain(base, name, section or ())
+        except NotFoundError as error:
+            if error.kind == "procedure" and _all_procedures(base, procedure or ()):
+                words = " ".join(procedure or ())
+                raise UsageProblem("explain", "several-procedures", words=words) from None
+            raise
+
+    show(env, ask, kb, fmt, color, pager=pager)
 
 
 def compare(
@@ -94,6 +104,19 @@ def compare(
         pager=pager,
         bars=bars,
     )
+
+
+def _all_procedures(base: KnowledgeBase, names: Sequence[str]) -> bool:
+    """Whether *names* are two or more words that each name a procedure
+    (`explain open endoscopic`: the user wanted `compare`)."""
+    if len(names) < 2:
+        return False
+    try:
+        for word in names:
+            query.resolve_procedure(base, word)
+    except NotFoundError:
+        return False
+    return True
 
 
 def _same(base: KnowledgeBase, names: Sequence[str]) -> tuple[str, str]:

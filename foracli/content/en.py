@@ -154,6 +154,9 @@ MESSAGES: dict[str, str] = {
     "usage.same-procedure": (
         "'{first}' and '{second}' are both {name}; compare two different procedures."
     ),
+    "usage.several-procedures": (
+        "explain shows one procedure; to set these side by side, run 'foracli compare {words}'."
+    ),
     "usage.twice": "'{first}' is given twice; compare two different procedures.",
     "usage.validate-format": "validate writes text or json",
     "usage.aborted": "aborted",
@@ -185,7 +188,7 @@ MESSAGES: dict[str, str] = {
     ),
     "man.exit.usage": (
         "Usage error: an unknown command or option, a bad value, too few procedures, "
-        "the same procedure twice in compare."
+        "the same procedure twice in compare, two procedures given to explain."
     ),
     "man.exit.invalid-kb": (
         "The knowledge base is invalid: path:line:col: message on stderr "
