@@ -22,6 +22,7 @@ from foracli.core.errors import (
     PathNotFoundError,
     Problem,
     RegionError,
+    UsageProblem,
 )
 from foracli.core.model import (
     Approach,
@@ -225,6 +226,10 @@ class Words:
                     region=self.text(f"region.{error.region}.in"),
                     regions=self.text("error.or").join(inside),
                 )
+            case UsageProblem():
+                message = self.text(f"usage.{error.key}", **error.fields)
+                hint = self.text("usage.try", command=f"foracli {error.command}")
+                return f"{message} {hint}"
             case _:
                 return str(error)
 

@@ -54,6 +54,20 @@ def source_line(source: Source, w: Words) -> str:
     return line
 
 
+def source_link(source: Source) -> str | None:
+    """Where a source can be read: its DOI, else its PubMed record, else its page;
+    None for no address, or one that is not a plain http(s) link (never sent to a
+    terminal inside an escape sequence)."""
+    if source.doi:
+        target = f"https://doi.org/{source.doi}"
+    elif source.pmid:
+        target = f"https://pubmed.ncbi.nlm.nih.gov/{source.pmid}/"
+    else:
+        target = source.url or ""
+    plain = target.startswith(("https://", "http://")) and target.isprintable()
+    return target if plain and " " not in target else None
+
+
 def point_parts(
     point: Point, citations: Citations, w: Words, laid: Laid | None = None
 ) -> tuple[str, str, str, str]:
