@@ -66,7 +66,7 @@ def test_every_name_of_a_region_resolves(typed, region):
 def test_an_unknown_region_suggests_the_near_one():
     with pytest.raises(NotFoundError) as caught:
         query.resolve_region("nek")
-    assert W.error(caught.value) == "unknown region 'nek'; did you mean 'cervical'?"
+    assert W.error(caught.value) == "unknown region 'nek'; did you mean 'neck'?"
 
 
 @pytest.mark.parametrize("region", ["neck", "low-back"])
