@@ -146,15 +146,19 @@ def explain(
     region: str | None = None,
     brief: bool = False,
     cite: bool = True,
+    short: bool = True,
 ) -> Explanation:
     """Resolve *name* and pick *sections* (all when empty: the key points first, then
-    the fixed order), narrowed to *region* when one is given."""
+    the fixed order), narrowed to *region* when one is given. *brief* adds the page's
+    figures and, with *short*, gives each point's short form where it has one."""
     proc = resolve_procedure(kb, name)
     where = resolve_region(region) if region else None
     _for_region(proc, where)
     if brief:
         keys = [resolve_section(s) for s in sections] if sections else BRIEF_SECTIONS
-        chosen = tuple(shortened(sec) for key in keys if (sec := proc.section(key)))
+        chosen = tuple(
+            shortened(sec) if short else sec for key in keys if (sec := proc.section(key))
+        )
     elif not sections:
         lead = [sec for key in LEAD_SECTIONS if (sec := proc.section(key))]
         chosen = (*lead, *(sec for sec in proc.sections if sec not in lead))
@@ -478,6 +482,8 @@ def handout(
     if full:
         view = explain(kb, name, region=region)
     else:
+        # The short version on paper too: each point's short form where it has one
+        # (`--full` prints every point in full).
         view = explain(kb, name, HANDOUT_SECTIONS, region=region, brief=True)
     comparison = None
     if compare_with is not None:
