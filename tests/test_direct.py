@@ -77,6 +77,13 @@ TAKEN = [
     ["search", "zzzzqqq"],
     ["search", "the"],
     ["search", "nerve", "--color", "always", "-n", "2"],
+    ["search", "nerve", "--pager"],
+    ["search", "nerve", "--no-pager", "-f", "text"],
+    ["list", "--no-pager"],
+    ["glossary", "--pager", "-f", "json"],
+    ["sources", "--no-pager", "open"],
+    ["compare", "open", "open-foraminotomy"],
+    ["compare", "open", "endoscopic", "open"],
     ["glossary"],
     ["glossary", "foramen"],
     ["glossary", "nerves"],
@@ -108,7 +115,7 @@ LEFT_TO_TYPER = [
     ["search"],
     ["search", "nerve", "-n", "0"],
     ["search", "nerve", "-n", "many"],
-    ["search", "nerve", "--pager"],
+    ["help", "explain"],
     ["list", "extra"],
     ["validate"],
     ["schema"],
@@ -164,7 +171,8 @@ def test_the_installed_command_runs_a_first_run_without_typer(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("error", "expected"), [(KeyboardInterrupt, ("", "", 130)), (EOFError, ("", "\nAborted.\n", 1))]
+    ("error", "expected"),
+    [(KeyboardInterrupt, ("", "", 130)), (EOFError, ("", "\nforacli: aborted\n", 1))],
 )
 def test_an_interrupt_ends_the_direct_path_as_it_ends_typer(capsys, monkeypatch, error, expected):
     """Ctrl-C mid-run (or end of input): the same status and stderr, and no traceback."""

@@ -834,3 +834,64 @@ def test_browser_checks_would_catch_a_bad_page(chromium, tmp_path):
     _, console, tried = load_quietly(chromium, tmp_path, bad)
     assert any("Uncaught ReferenceError" in line for line in console)
     assert {"fonts.example.invalid", "img.example.invalid"} <= tried
+
+
+@pytest.mark.parametrize(
+    ("procedure", "compare_with", "region"),
+    [
+        ("endoscopic", "open", None),
+        ("endoscopic", "open", "low-back"),
+        ("open", "tubular", "neck"),
+        ("acdf", "endoscopic-cervical-foraminotomy", None),
+        ("non-surgical", "endoscopic", "low-back"),
+    ],
+)
+def test_the_short_handout_prints_on_at_most_four_pages(
+    chromium, shipped_kb, tmp_path, procedure, compare_with, region
+):
+    """The default handout, printed by Chromium: at most 4 A4 pages, each with its page
+    number and the review dates in the footer."""
+    page = write_handout(
+        shipped_kb,
+        procedure,
+        output=tmp_path / "short.html",
+        compare_with=compare_with,
+        region=region,
+    )
+    pdf = tmp_path / "short.pdf"
+    result = browse(chromium, tmp_path, page, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    assert result.returncode == 0, result.stderr[-2000:]
+    count = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf.read_bytes()))
+    assert 1 <= count <= 4
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed: page footers not read")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = text.split("\f")
+    for number in range(1, count + 1):
+        footer = pages[number - 1]
+        assert f"Page {number} of {count}" in footer
+        assert "Last reviewed: " in footer
+        assert "Next review due: " in footer
+
+
+def test_the_full_handout_has_every_section(shipped_kb, tmp_path):
+    text = make(shipped_kb, tmp_path, "full.html", procedure="endoscopic", compare_with="open")
+    short = make(
+        shipped_kb, tmp_path, "short.html", procedure="endoscopic", compare_with="open", full=False
+    )
+    view = query.explain(shipped_kb, "endoscopic")
+    for section in view.sections:
+        assert f'<section id="{section.key}">' in text
+    assert re.findall(r'<section id="([a-z-]+)"', short) == [
+        "key-points",
+        "comparison",
+        "red-flags",
+        "questions",
+        "glossary",
+        "sources",
+    ]
+    assert short.count('<span class="answer"></span>') == len(
+        query.explain(shipped_kb, "endoscopic", ["questions"]).sections[0].points
+    )

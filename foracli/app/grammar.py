@@ -51,10 +51,16 @@ OPTIONS: dict[str, dict[str, tuple[str, str]]] = {
         **_OUTPUT,
         **_PAGER,
     },
-    "list": dict(_OUTPUT),
-    "search": {"--limit": ("limit", VALUE), "-n": ("limit", VALUE), **_REGION, **_OUTPUT},
-    "glossary": dict(_OUTPUT),
-    "sources": dict(_OUTPUT),
+    "list": {**_OUTPUT, **_PAGER},
+    "search": {
+        "--limit": ("limit", VALUE),
+        "-n": ("limit", VALUE),
+        **_REGION,
+        **_OUTPUT,
+        **_PAGER,
+    },
+    "glossary": {**_OUTPUT, **_PAGER},
+    "sources": {**_OUTPUT, **_PAGER},
 }
 POSITIONAL = {
     "explain": "procedure",
@@ -66,7 +72,7 @@ POSITIONAL = {
 }
 COMMANDS = frozenset(OPTIONS)
 # Always run through Typer, never replayed: decide's answers must never reach a cache.
-OTHER_COMMANDS = frozenset({"validate", "schema", "handout", "decide", "about"})
+OTHER_COMMANDS = frozenset({"validate", "schema", "handout", "help", "decide", "about"})
 HELP = frozenset({"--help", "-h"})
 
 

@@ -81,7 +81,9 @@ def resolve_procedure(kb: KnowledgeBase, name: str) -> Procedure:
     raise NotFoundError("procedure", name, _suggest(name, names))
 
 
-def _resolve_fixed(kind: str, typed: str, names: Iterable[tuple[str, Iterable[str]]]) -> str:
+def _resolve_fixed(
+    kind: str, typed: str, names: Iterable[tuple[str, Iterable[str]]], *, targets: bool = True
+) -> str:
     """The key *typed* names among fixed (key, accepted names) pairs, or NotFoundError."""
     lookup: dict[str, str] = {}
     for key, accepted in names:
@@ -89,7 +91,7 @@ def _resolve_fixed(kind: str, typed: str, names: Iterable[tuple[str, Iterable[st
             lookup.setdefault(normalise_name(alias), key)
     found = lookup.get(normalise_name(typed))
     if found is None:
-        raise NotFoundError(kind, typed, _suggest(typed, lookup, show_target=True))
+        raise NotFoundError(kind, typed, _suggest(typed, lookup, show_target=targets))
     return found
 
 
@@ -101,7 +103,10 @@ def resolve_section(key: str) -> str:
 def resolve_region(name: str) -> Region:
     """The region *name* names (neck, low back, cervical, lumbar...), or NotFoundError."""
     return Region(
-        _resolve_fixed("region", name, ((r.value, names) for r, names in REGION_NAMES.items()))
+        # Suggest the near name ('nek' -> 'neck'), not the key behind it ('cervical').
+        _resolve_fixed(
+            "region", name, ((r.value, names) for r, names in REGION_NAMES.items()), targets=False
+        )
     )
 
 
@@ -143,15 +148,19 @@ def explain(
     region: str | None = None,
     brief: bool = False,
     cite: bool = True,
+    short: bool = True,
 ) -> Explanation:
     """Resolve *name* and pick *sections* (all when empty: the key points first, then
-    the fixed order), narrowed to *region* when one is given."""
+    the fixed order), narrowed to *region* when one is given. *brief* adds the page's
+    figures and, with *short*, gives each point's short form where it has one."""
     proc = resolve_procedure(kb, name)
     where = resolve_region(region) if region else None
     _for_region(proc, where)
     if brief:
         keys = [resolve_section(s) for s in sections] if sections else BRIEF_SECTIONS
-        chosen = tuple(shortened(sec) for key in keys if (sec := proc.section(key)))
+        chosen = tuple(
+            shortened(sec) if short else sec for key in keys if (sec := proc.section(key))
+        )
     elif not sections:
         lead = [sec for key in LEAD_SECTIONS if (sec := proc.section(key))]
         chosen = (*lead, *(sec for sec in proc.sections if sec not in lead))
@@ -292,7 +301,8 @@ def compare(
             and c.other in by_id
             and (where is None or c.region in (None, where))
         )
-        check = bar_check(values, kb.sources) if spec.unit else NO_BAR
+        regions = [p.regions for p in procs]
+        check = bar_check(values, kb.sources, regions) if spec.unit else NO_BAR
         rows.append(Row(spec, values, found, check, elsewhere))
     # Numbered in the order a reader meets them: row by row, each procedure's value,
     # then the head-to-head findings of that row.
@@ -474,6 +484,8 @@ def handout(
     if full:
         view = explain(kb, name, region=region)
     else:
+        # The short version on paper too: each point's short form where it has one
+        # (`--full` prints every point in full).
         view = explain(kb, name, HANDOUT_SECTIONS, region=region, brief=True)
     comparison = None
     if compare_with is not None:

@@ -107,7 +107,8 @@ footer { margin-top: 2.5rem; padding-top: 0.8rem; border-top: 2px solid #555;
   body { max-width: none; padding: 0; font-size: 10pt; line-height: 1.3; color: #000; }
   h2 { margin-top: 0.9rem; font-size: 13pt; }
   h1 { font-size: 18pt; }
-  .answer { height: 2.2em; }
+  .answer { height: 1.9em; }
+  footer { margin-top: 0.8rem; padding-top: 0.3rem; font-size: 8pt; }
   table { font-size: 9pt; }
   th, td { padding: 0.25rem 0.4rem; }
   li { margin: 0.25rem 0; }
