@@ -252,6 +252,7 @@ def test_html_emergency_near_top_and_footer_with_review_dates(kb, tmp_path):
     footer = page.split("<footer>", 1)[1]
     assert footer.startswith(
         "\n<p>Last reviewed: 2026-01-15. Next review due: 2028-01-15.</p>\n"
+        f"<p>{escape(W.text('about.footer'))}</p>\n"
         f"<p>{W.text('disclaimer')} {W.text('emergency')}</p>\n</footer>"
     )
 
@@ -425,6 +426,7 @@ def test_markdown_handout_is_explanation_then_comparison_then_terms(kb, tmp_path
         "- **endoscope** (also: camera tube): A thin tube with a camera and a light. "
         '\\<script\\>alert("gloss")\\</script\\>\n'
         "- **sedation**: Medicine that makes you calm and sleepy.\n"
+        f"\n{W.text('about.footer')}\n"
     )
 
 

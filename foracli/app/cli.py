@@ -354,15 +354,6 @@ def sources(
 @app.command()
 def handout(
     ctx: typer.Context,
-    procedure: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="PROCEDURE",
-            help="Procedure id, name or alias.",
-            show_default=False,
-            autocompletion=completion.complete_procedure,
-        ),
-    ],
     output: Annotated[
         Path,
         typer.Option(
@@ -376,6 +367,15 @@ def handout(
             ),
         ),
     ],
+    procedure: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="PROCEDURE",
+            help="Procedure id, name or alias (with --decide: the options, if not the usual).",
+            show_default=False,
+            autocompletion=completion.complete_procedure,
+        ),
+    ] = None,
     fmt: Annotated[
         HandoutFormat | None,
         typer.Option(
@@ -405,6 +405,15 @@ def handout(
         ),
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    decide: Annotated[
+        Path | None,
+        typer.Option(
+            "--decide",
+            metavar="ANSWERS",
+            show_default=False,
+            help="The decision aid instead, with your answers file: grid, pictures, summary.",
+        ),
+    ] = None,
     kb: KbOption = None,
 ) -> None:
     """Write a printable handout for a patient: the short version for their region.
@@ -414,18 +423,34 @@ def handout(
     from foracli.app.handout import STDOUT, write_handout
 
     env = _env(ctx)
+    if decide is None and not procedure:
+        raise typer.BadParameter("give a procedure (or --decide ANSWERS)", param_hint="PROCEDURE")
     try:
-        written = write_handout(
-            env.load(env.layers(kb)),
-            " ".join(procedure),
-            output=output,
-            compare_with=compare,
-            force=force,
-            region=region,
-            full=full,
-            fmt=fmt.value if fmt else None,
-            stdout=env.stdout,
-        )
+        if decide is not None:
+            from foracli.app.decide import write_decision
+
+            written = write_decision(
+                env.load(env.layers(kb)),
+                decide,
+                procedure or (),
+                output=output,
+                region=region,
+                force=force,
+                fmt=fmt.value if fmt else None,
+                stdout=env.stdout,
+            )
+        else:
+            written = write_handout(
+                env.load(env.layers(kb)),
+                " ".join(procedure or ()),
+                output=output,
+                compare_with=compare,
+                force=force,
+                region=region,
+                full=full,
+                fmt=fmt.value if fmt else None,
+                stdout=env.stdout,
+            )
     except ForacliError as error:
         _fail(error)
     except OSError as error:  # -o -: standard output could not take the page

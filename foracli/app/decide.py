@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from foracli import content
 from foracli.app.present import Environment, present
@@ -26,6 +26,7 @@ from foracli.core.decide import (
     decide,
 )
 from foracli.core.errors import AnswersError, ForacliError, NotFoundError, Problem
+from foracli.core.model import KnowledgeBase
 from foracli.render import Color, Format
 
 if TYPE_CHECKING:
@@ -201,3 +202,43 @@ def answers_yaml(answers: Answers) -> str:
         lines.append("questions:")
         lines += [f"  - {json.dumps(q)}" for q in answers.questions]
     return "\n".join(lines) + "\n"
+
+
+def write_decision(
+    kb: KnowledgeBase,
+    answers_file: Path,
+    options: Sequence[str],
+    *,
+    output: Path,
+    region: str | None,
+    force: bool,
+    fmt: str | None,
+    stdout: TextIO,
+) -> Path:
+    """`handout --decide`: the decision aid for the answers in *answers_file*, printable."""
+    import io
+
+    from foracli.app.handout import STDOUT, _check_target, _is_html, _write_atomically
+
+    html = _is_html(output, fmt)
+    if output != STDOUT:
+        _check_target(output, force=force)
+    answers = read_answers(answers_file)
+    if region:
+        answers = replace(answers, region=region)
+    view = decide(kb, options, answers)
+    buffer = io.StringIO()
+    w = content.words()
+    if html:
+        from foracli.render.decision_html import render_decision_handout
+
+        render_decision_handout(view, buffer, w)
+    else:
+        from foracli.render.decision import render_decision_markdown
+
+        render_decision_markdown(view, buffer, w)
+    if output == STDOUT:
+        stdout.write(buffer.getvalue())
+    else:
+        _write_atomically(output, buffer.getvalue(), force=force)
+    return output

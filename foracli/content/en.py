@@ -166,7 +166,7 @@ MESSAGES: dict[str, str] = {
     "decide.no-operation": "No operation.",
     "decide.no-evidence": "We found no good evidence.",
     "decide.time": "time: {timeframe}",
-    "decide.why": "{question} Figures {reason}",
+    "decide.why": "{question} {reason}",
     "decide.heading.grid": "Option grid",
     "decide.heading.icons": "Out of 100 people",
     "decide.icons.legend": (
@@ -218,7 +218,9 @@ MESSAGES: dict[str, str] = {
         "Private: foracli keeps nothing you enter and sends nothing anywhere. "
         "Only a file you choose to save holds your answers."
     ),
-    "decide.legend": "In brackets: how sure the studies let us be. Numbers in square brackets: sources.",
+    "decide.legend": (
+        "In brackets: how sure the studies let us be. Numbers in square brackets: sources."
+    ),
     "decide.too-few": "decide needs at least two different options",
     "decide.walk.intro": (
         "A few questions about what matters to you. Type the number of your answer, "

@@ -148,7 +148,9 @@ class Decision:
         return sum(bool(self.answers.sure.get(item)) for item in SURE_ITEMS)
 
 
-def decide(kb: KnowledgeBase, options: Sequence[str] = (), answers: Answers = Answers()) -> Decision:
+def decide(
+    kb: KnowledgeBase, options: Sequence[str] = (), answers: Answers = Answers()
+) -> Decision:
     """The decision between *options* (the region's usual choices when none are given)
     for the region in *answers*, with what the person said matters."""
     from foracli.core.query import compare, resolve_region
@@ -160,7 +162,14 @@ def decide(kb: KnowledgeBase, options: Sequence[str] = (), answers: Answers = An
     if len(grid.procedures) < 2:
         raise DecideError("too-few")
     icons = tuple(
-        Icons(row.spec.key, proc, round(value.low), round(value.high or value.low), value.timeframe, value)
+        Icons(
+            row.spec.key,
+            proc,
+            round(value.low),
+            round(value.high or value.low),
+            value.timeframe,
+            value,
+        )
         for row in grid.rows
         if row.spec.unit == "in 100"
         for proc, value in zip(grid.procedures, row.values, strict=True)

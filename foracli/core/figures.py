@@ -44,7 +44,9 @@ def figure_problems(proc: Procedure) -> Iterator[tuple[str, dict[str, object]]]:
                 yield from _item(value, text, place)
 
 
-def _item(item: Point | AspectValue, text: str, place: str) -> Iterator[tuple[str, dict[str, object]]]:
+def _item(
+    item: Point | AspectValue, text: str, place: str
+) -> Iterator[tuple[str, dict[str, object]]]:
     for sentence in _SENTENCE.findall(text):
         found = frequencies(sentence)
         for figure, per in found:

@@ -75,9 +75,13 @@ def question(key: str, w: Words) -> str:
 
 
 def why_not(row: Row, w: Words) -> str:
-    """'How long will I be off work? Figures not comparable, as ...', or ''."""
+    """'How long will I be off work? Not comparable, as ...', or ''."""
     reason = bar_reason(row, w)
-    return w.text("decide.why", question=question(row.spec.key, w), reason=reason) if reason else ""
+    if not reason:
+        return ""
+    return w.text(
+        "decide.why", question=question(row.spec.key, w), reason=reason[:1].upper() + reason[1:]
+    )
 
 
 def icon_caption(icons: Icons, w: Words) -> str:
@@ -152,7 +156,7 @@ def _join(*parts: str) -> str:
 def render_decision(view: Decision, out: TextIO, w: Words) -> None:
     """The decision aid as plain lines: the grid one question at a time, ASCII icons."""
     citations = Citations.of(view.grid.sources)
-    names = [p.name for p in view.options]
+    names = [short_name(p) for p in view.options]
     lines = [w.text("decide.title", options=", ".join(names)), w.text("decide.intro")]
     lines += [w.text("decide.legend"), "", w.text("decide.heading.grid")]
     for row in view.grid.rows:
@@ -226,7 +230,7 @@ def render_decision_markdown(view: Decision, out: TextIO, w: Words) -> None:
     from foracli.render.markdown import escape
 
     citations = Citations.of(view.grid.sources)
-    names = [p.name for p in view.options]
+    names = [short_name(p) for p in view.options]
     lines = [f"# {escape(w.text('decide.title', options=', '.join(names)))}", ""]
     lines += [escape(w.text("decide.intro")), "", f"*{escape(w.text('decide.legend'))}*", ""]
     lines += [f"## {escape(w.text('decide.heading.grid'))}", ""]
@@ -268,14 +272,22 @@ def render_decision_markdown(view: Decision, out: TextIO, w: Words) -> None:
     lines += ["", *(escape(t) for t in sure_verdict(view, w)), ""]
     lines += [f"### {escape(w.text('decide.heading.ask'))}", ""]
     for n, key in enumerate(THREE_QUESTIONS, 1):
-        lines += [f"{n}. {escape(w.text(f'decide.ask.{key}'))}", "", "   ______________________", ""]
+        lines += [
+            f"{n}. {escape(w.text(f'decide.ask.{key}'))}",
+            "",
+            "   ______________________",
+            "",
+        ]
     lines += [f"### {escape(w.text('decide.heading.own'))}", ""]
     lines += [f"- {escape(q)}" for q in view.answers.questions] or ["- ______________________"]
-    lines += ["", escape(w.text("decide.sure.source")), "", f"## {escape(w.text('heading.sources'))}"]
-    lines.append("")
     lines += [
-        f"{citations.numbers[s.id]}. {escape(source_line(s, w))}" for s in view.grid.sources
+        "",
+        escape(w.text("decide.sure.source")),
+        "",
+        f"## {escape(w.text('heading.sources'))}",
     ]
+    lines.append("")
+    lines += [f"{citations.numbers[s.id]}. {escape(source_line(s, w))}" for s in view.grid.sources]
     lines += ["", "---", "", escape(w.review(view.options)), "", escape(w.text("about.footer"))]
     lines += ["", escape(w.text("decide.private")), ""]
     lines += [f"**{escape(w.text('disclaimer'))}** {escape(w.text('emergency'))}"]

@@ -192,6 +192,7 @@ def render_handout(page: Handout, out: TextIO, w: Words) -> None:
         "</main>",
         "<footer>",
         f"<p>{escape(w.review(shown))}</p>",
+        f"<p>{escape(w.text('about.footer'))}</p>",
         f"<p>{escape(w.text('disclaimer'))} {escape(w.text('emergency'))}</p>",
         "</footer>",
         "</body>",

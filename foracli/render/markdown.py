@@ -264,6 +264,7 @@ def render_handout(page: Handout, out: TextIO, w: Words) -> None:
             also = f" ({w.text('label.also')}: {aliases})" if term.aliases else ""
             name = escape(term.term)
             out.write(f"- **{name}**{also}: {escape(term.definition)}\n")
+    out.write(f"\n{escape(w.text('about.footer'))}\n")
 
 
 class MarkdownHandoutRenderer:

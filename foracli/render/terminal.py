@@ -20,7 +20,7 @@ from rich.text import Text
 
 from foracli.content import Words, format_number, words
 from foracli.core.about import About
-from foracli.core.decide import Decision
+from foracli.core.decide import THREE_QUESTIONS, Decision, Icons
 from foracli.core.layout import Laid
 from foracli.core.model import (
     SECTIONS_BY_KEY,
@@ -38,8 +38,7 @@ from foracli.core.query import (
     SourceList,
 )
 from foracli.core.search import highlight_spans
-from foracli.render import PageRenderer, TerminalSettings
-from foracli.render import decision
+from foracli.render import PageRenderer, TerminalSettings, decision
 from foracli.render.common import (
     Citations,
     bar_reason,
@@ -531,7 +530,7 @@ def _option_table(view: Decision, first: str) -> Table:
     return table
 
 
-def _icon_array(icons: decision.Icons, ascii_only: bool, w: Words) -> Group:
+def _icon_array(icons: Icons, ascii_only: bool, w: Words) -> Group:
     from foracli.render.icons import icon_rows
 
     styles = {"#": "bold blue", "●": "bold blue", "+": "cyan", "◐": "cyan"}
@@ -548,7 +547,7 @@ def render_decision(view: Decision, console: Console, w: Words, *, ascii_only: b
     """Print the decision aid: the option grid, risks as icon arrays, what matters to
     the person side by side, the SURE test and the questions to ask."""
     citations = Citations.of(view.grid.sources)
-    names = ", ".join(p.name for p in view.options)
+    names = ", ".join(decision.short_name(p) for p in view.options)
     parts: list[RenderableType] = [
         Text(w.text("decide.title", options=names), style="bold cyan"),
         Text(w.text("decide.intro")),
@@ -585,8 +584,7 @@ def render_decision(view: Decision, console: Console, w: Words, *, ascii_only: b
         parts.append(Text(w.text("decide.matters.none"), style="italic"))
     ready = [(f"{a or '·'}", Text(q)) for q, a in decision.sure_lines(view, w)]
     asks = [
-        (f"{n}.", Text(w.text(f"decide.ask.{key}")))
-        for n, key in enumerate(decision.THREE_QUESTIONS, 1)
+        (f"{n}.", Text(w.text(f"decide.ask.{key}"))) for n, key in enumerate(THREE_QUESTIONS, 1)
     ]
     body_parts: list[RenderableType] = [_bullets(ready)]
     body_parts += [Text(t, style="italic") for t in decision.sure_verdict(view, w)]
@@ -597,7 +595,10 @@ def render_decision(view: Decision, console: Console, w: Words, *, ascii_only: b
     body_parts.append(Text(w.text("decide.sure.source"), style="dim"))
     parts.append(_panel(Group(*body_parts), w.text("decide.heading.ready"), "magenta"))
     parts += _footer(view.grid.sources, citations, view.options, w)
-    parts += [Text(w.text("about.footer"), style="dim"), Text(w.text("decide.private"), style="dim")]
+    parts += [
+        Text(w.text("about.footer"), style="dim"),
+        Text(w.text("decide.private"), style="dim"),
+    ]
     _print(console, parts)
 
 
@@ -623,7 +624,9 @@ def ask_text(console: Console, prompt: str, stream: TextIO) -> str:
     """Free text typed at a Rich prompt ('' when the person just presses Enter)."""
     from rich.prompt import Prompt
 
-    return Prompt.ask(Text(prompt, style="bold"), console=console, default="", stream=stream)
+    return Prompt.ask(
+        Text(prompt, style="bold"), console=console, default="", show_default=False, stream=stream
+    )
 
 
 def say(console: Console, text: str, style: str = "") -> None:
