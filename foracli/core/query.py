@@ -116,6 +116,16 @@ def _for_region(proc: Procedure, region: Region | None) -> None:
 # The short version first: what matters most, then the page in its fixed order.
 LEAD_SECTIONS = ("key-points",)
 BRIEF_SECTIONS = ("key-points", "red-flags")
+# The figures that change a patient's days; operating time and blood loss stay on the
+# whole page and in compare.
+BRIEF_FIGURES = (
+    "incision",
+    "hospital-stay",
+    "return-to-activity",
+    "return-to-work",
+    "complications",
+    "reoperation",
+)
 
 
 @dataclass(frozen=True)
@@ -177,7 +187,7 @@ def explain(
         tuple(
             value
             for spec in ASPECTS
-            if spec.unit
+            if spec.key in BRIEF_FIGURES
             and (value := proc.aspects.get(spec.key)) is not None
             and value.low is not None
             and applies(value, where)

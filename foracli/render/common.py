@@ -73,14 +73,25 @@ def point_parts(
 ) -> tuple[str, str, str, str]:
     """(label, text, certainty, citation bracket) for a point: the certainty as a
     sentence, or as a short mark when *laid* (its section) is given."""
-    label = f"{point.label}: " if point.label else ""
+    shown = point.label if laid is None else shown_label(point, laid, w)
+    label = f"{shown}: " if shown else ""
     sure = certainty_sentence(point, w) if laid is None else mark(point, laid, w)
     return label, point.text, sure, citations.bracket(point.sources)
 
 
 def laid_out(view: Explanation, section: Section) -> Laid:
     """*section* of *view* grouped for reading (region headings unless narrowed)."""
-    return lay_out(section, view.procedure.regions, filtered=view.region is not None)
+    return lay_out(
+        section, view.procedure.regions, filtered=view.region is not None, compact=view.brief
+    )
+
+
+def shown_label(point: Point, laid: Laid, w: Words) -> str | None:
+    """*point*'s label, led by its region when the section is one tagged list."""
+    if not (laid.tagged and point.region):
+        return point.label
+    region = w.region(point.region)
+    return f"{region}, {point.label[:1].lower()}{point.label[1:]}" if point.label else region
 
 
 def mark(point: Point, laid: Laid, w: Words) -> str:

@@ -34,6 +34,7 @@ from foracli.render.common import (
     needs_legend,
     pair_label,
     section_certainty,
+    shown_label,
     source_line,
 )
 
@@ -100,7 +101,8 @@ def _section_lines(laid: Laid, citations: Citations, w: Words) -> list[str]:
             for point in group.points:
                 n += 1
                 bullet = f"{n}." if numbered else "-"
-                label = f"**{escape(point.label)}:** " if point.label else ""
+                shown = shown_label(point, laid, w)
+                label = f"**{escape(shown)}:** " if shown else ""
                 sure = mark(point, laid, w)
                 body = join_nonempty(
                     label + escape(point.text),

@@ -47,6 +47,7 @@ from foracli.render.common import (
     needs_legend,
     pair_label,
     section_certainty,
+    shown_label,
     source_line,
     source_link,
 )
@@ -144,7 +145,10 @@ def _section_body(laid: Laid, citations: Citations, w: Words) -> RenderableType:
             for point in group.points:
                 n += 1
                 text = _point_text(
-                    point.label, point.text, mark(point, laid, w), _refs(point.sources, citations)
+                    shown_label(point, laid, w),
+                    point.text,
+                    mark(point, laid, w),
+                    _refs(point.sources, citations),
                 )
                 rows.append((f"{n}." if numbered else "•", text))
             if group.label:
@@ -199,10 +203,12 @@ def _brief(view: Explanation, w: Words) -> list[RenderableType]:
     for section in view.sections:
         style = SECTION_STYLES.get(section.key, "blue")
         title = w.section_title(section.key, proc.approach)
-        parts += [Text(""), Text(title, style=f"bold {style}")]
+        # No blank lines between sections: the coloured headings part them, and the
+        # whole brief has to fit one screen.
+        parts += [Text(title, style=f"bold {style} underline")]
         parts.append(_section_body(laid_out(view, section), citations, w))
         if section.key == "key-points" and view.glance:
-            parts += [Text(""), Text(w.text("heading.figures"), style="bold cyan")]
+            parts += [Text(w.text("heading.figures"), style="bold cyan underline")]
             parts.append(_figures(view, w))
     parts += [
         Text(""),
