@@ -180,7 +180,7 @@ def test_symlink_loop(tmp_path):
     (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
     result, _ = run_kb(tmp_path)
     assert result.returncode == 3
-    assert "Too many levels of symbolic links" in result.stderr
+    assert "cannot read: too many levels of symbolic links" in result.stderr
     assert result.stdout == ""
 
 

@@ -47,6 +47,8 @@ KbOption = Annotated[
             "repeatable. FORACLI_KB takes paths separated by the OS path separator."
         ),
         show_default=False,
+        parser=commands.kb_path,  # "" is a usage error, not the current folder
+        readable=False,  # the loader says "cannot read" itself, exit 3 (README)
     ),
 ]
 PagerOption = Annotated[
@@ -308,6 +310,7 @@ def validate(
         typer.Argument(
             help="Knowledge-base files or folders to check (default: the shipped one).",
             show_default=False,
+            readable=False,  # the loader says "cannot read" itself, exit 3 (README)
         ),
     ] = None,
     fmt: Annotated[
