@@ -129,10 +129,20 @@ def _exchange(path: str, request: bytes) -> tuple[bytes | None, int]:
     (None, 0) on no answer or a peer that is not this user."""
     import _socket
 
+    import time
+
     sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
         sock.settimeout(ASK_TIMEOUT)
-        sock.connect(path)
+        deadline = time.monotonic() + ASK_TIMEOUT
+        while True:
+            try:
+                sock.connect(path)
+                break
+            except BlockingIOError:  # its queue is full (Linux says so at once): wait
+                if time.monotonic() > deadline:
+                    return None, 0
+                time.sleep(0.001)
         pid, uid, _gid = _credentials(sock)
         if uid != os.geteuid():
             return None, 0
@@ -549,7 +559,7 @@ def _serve(
         server.bind(folder.through(name))
     finally:
         os.umask(old_mask)
-    server.listen(128)
+    server.listen(1024)  # the kernel caps it (somaxconn); idle clients must not fill it
     server.setblocking(False)
     mine = folder.lstat(name)
     report("ok")
