@@ -92,7 +92,10 @@ def test_a_group_writable_pre_created_folder_is_refused_once_with_one_line(tmp_p
     first = run(["explain", "open", "-s", "what"], env)
     again = run(["explain", "open", "-s", "what"], env)
     without = run(["explain", "open", "-s", "what"], env | {"FORACLI_NO_CACHE": "1"})
-    line = f"foracli: not using the cache folder {cache}: others can write to it; running without a cache\n"
+    line = (
+        f"foracli: not using the cache folder {cache}: others can write to it; "
+        "running without a cache\n"
+    )
     assert (first.returncode, first.stderr, first.stdout) == (0, line, without.stdout)
     assert (again.returncode, again.stderr, again.stdout) == (0, line, without.stdout)
     assert list(cache.iterdir()) == []

@@ -128,7 +128,6 @@ def _exchange(path: str, request: bytes) -> tuple[bytes | None, int]:
     """Send *request* to the socket at *path*; (the answer line, the peer's pid), or
     (None, 0) on no answer or a peer that is not this user."""
     import _socket
-
     import time
 
     sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
