@@ -203,7 +203,7 @@ def test_unreadable_file(tmp_path):
     path.write_text(PROCEDURE)
     path.chmod(0)
     result, _ = run_kb(path)
-    assert_clean_failure(result, 3, f"{path}:1:1: cannot read: Permission denied")
+    assert_clean_failure(result, 3, f"{path}:1:1: cannot read: permission denied")
 
 
 def test_terminal_control_in_user_text_prints_harmless(tmp_path):

@@ -51,7 +51,10 @@ READY_TIMEOUT = 3.0
 LOCAL_FILESYSTEMS = frozenset(
     {"ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "f2fs", "jfs", "reiserfs", "zfs", "overlay"}
 )
-SUFFIXES = (".yaml", ".yml")  # the files the loader reads (loader.YAML_SUFFIXES)
+SUFFIXES = (".yaml", ".yml")
+# Sockets whose watcher let a question time out in this run (stopped, stuck): not
+# asked again, nor restarted over, so a run pays ASK_TIMEOUT once at most.
+_silent: set[str] = set()  # the files the loader reads (loader.YAML_SUFFIXES)
 
 
 def minimum(environ: Mapping[str, str]) -> int | None:
@@ -104,6 +107,8 @@ def ask(path: str, request: bytes) -> str | None:
 
     from foracli.speed import trust
 
+    if path in _silent:
+        return None
     directory, name = os.path.split(path)
     folder = trust.open_folder(directory)
     if folder is None:
@@ -113,6 +118,9 @@ def ask(path: str, request: bytes) -> str | None:
         if info is None or not trust.safe(info, stat.S_IFSOCK):
             return None
         answer, peer = _exchange(folder.through(name), request)
+    if peer < 0:
+        _silent.add(path)
+        return None
     if answer is None:
         return None
     text = answer[:-1].decode("ascii", "replace")
@@ -126,7 +134,7 @@ def ask(path: str, request: bytes) -> str | None:
 
 def _exchange(path: str, request: bytes) -> tuple[bytes | None, int]:
     """Send *request* to the socket at *path*; (the answer line, the peer's pid), or
-    (None, 0) on no answer or a peer that is not this user."""
+    (None, 0) on no answer or a peer that is not this user, (None, -1) when it timed out."""
     import _socket
     import time
 
@@ -140,7 +148,7 @@ def _exchange(path: str, request: bytes) -> tuple[bytes | None, int]:
                 break
             except BlockingIOError:  # its queue is full (Linux says so at once): wait
                 if time.monotonic() > deadline:
-                    return None, 0
+                    return None, -1
                 time.sleep(0.001)
         pid, uid, _gid = _credentials(sock)
         if uid != os.geteuid():
@@ -152,6 +160,8 @@ def _exchange(path: str, request: bytes) -> tuple[bytes | None, int]:
             if not part:
                 return None, 0
             answer += part
+    except TimeoutError:
+        return None, -1
     except OSError:
         return None, 0
     finally:
@@ -207,6 +217,8 @@ def ensure(directory: str, trees: Sequence[str], files: Sequence[str]) -> tuple[
     answer = ask(path, request)
     if answer is not None:
         return path, answer
+    if path in _silent:
+        return None  # a watcher is there but stuck: stat calls, no second wait
     status = _start(directory, path, trees, files)
     if status == b"ok":
         answer = ask(path, request)
