@@ -63,6 +63,8 @@ KbOption = Annotated[
             "repeatable. FORACLI_KB takes paths separated by the OS path separator."
         ),
         show_default=False,
+        parser=commands.kb_path,  # "" is a usage error, not the current folder
+        readable=False,  # the loader says "cannot read" itself, exit 3 (README)
     ),
 ]
 PagerOption = Annotated[
@@ -443,6 +445,7 @@ def validate(
             metavar="PATH",
             help="Knowledge-base files or folders to check (default: the shipped one).",
             show_default=False,
+            readable=False,  # the loader says "cannot read" itself, exit 3 (README)
         ),
     ] = None,
     fmt: Annotated[

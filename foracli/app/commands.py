@@ -16,7 +16,7 @@ from typing import NoReturn
 from foracli import content
 from foracli.app.present import Environment, present
 from foracli.core import query
-from foracli.core.errors import ForacliError, NotFoundError, UsageProblem
+from foracli.core.errors import ExitCode, ForacliError, NotFoundError, UsageProblem
 from foracli.core.model import KnowledgeBase
 from foracli.core.query import View
 from foracli.render import Color, Format
@@ -27,6 +27,20 @@ def fail(error: ForacliError, locale: str = "en") -> NoReturn:
     for line in content.words(locale).error_lines(error):
         sys.stderr.write(f"foracli: {line}\n")
     raise SystemExit(int(error.exit_code))
+
+
+def kb_path(value: str) -> Path:
+    """A --kb value as a path; an empty one (an unset "$VAR") is a usage error, not the
+    current folder, which Path("") would silently mean."""
+    if not value:
+        refuse_empty_kb()
+    return Path(value)
+
+
+def refuse_empty_kb() -> NoReturn:
+    """One usage line for an empty --kb, and Click's usage status."""
+    sys.stderr.write(f"foracli: {content.words().text('error.empty-kb')}\n")
+    raise SystemExit(int(ExitCode.USAGE))
 
 
 def show(

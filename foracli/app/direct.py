@@ -70,7 +70,12 @@ def _prepare(
     color = _choice(options.pop("color", "auto"), Color)
     if not isinstance(fmt, Format) or not isinstance(color, Color):
         return None
-    kb = [Path(p) for p in options.pop("kb", [])] or None  # type: ignore[attr-defined]
+    given: list[str] = options.pop("kb", [])  # type: ignore[assignment]
+    if "" in given:
+        # Checked last, as Typer's parser meets it: any other mistake goes to Typer.
+        call = _prepare(command, options, words)
+        return None if call is None else (lambda _env: commands.refuse_empty_kb())
+    kb = [Path(p) for p in given] or None
     pager = options.pop("pager", None)
     common: dict[str, object] = {"fmt": fmt, "color": color, "kb": kb, "pager": pager}
     if command == "explain":

@@ -34,9 +34,9 @@ from foracli.core.model import (
     StudyType,
     Term,
 )
-from foracli.core.text import clean_text, normalise_name
+from foracli.core.text import clean_text, normalise_name, shown
 from foracli.kb import files
-from foracli.kb.yamlread import ID_PATTERN, NodeReader, Reference, hint, read_node
+from foracli.kb.yamlread import ID_PATTERN, NodeReader, Reference, hint, read_node, reason
 
 if TYPE_CHECKING:
     from yaml import Node
@@ -57,7 +57,7 @@ def layers_for(paths: Sequence[Path] = (), *, include_shipped: bool = True) -> l
         except FileNotFoundError:
             raise PathNotFoundError(str(root)) from None
         except OSError as error:  # a folder we may not enter, a symlink loop
-            raise PathNotFoundError(str(root), error.strerror) from None
+            raise PathNotFoundError(str(root), reason(error)) from None
     return [shipped_data_dir(), *paths] if include_shipped else list(paths)
 
 
@@ -236,7 +236,8 @@ class _DocumentReader(NodeReader):
         result: dict[str, Term] = {}
         for key, value in (entries or {}).items():
             if not ID_PATTERN.fullmatch(key):
-                self.problem(value, f"term key '{key}' must be lowercase words joined by hyphens")
+                message = f"term key '{shown(key)}' must be lowercase words joined by hyphens"
+                self.problem(value, message)
                 continue
             fields = self.mapping(
                 value, f"term '{key}'", ["definition"], ["term", "aliases", "sources"]
@@ -257,7 +258,8 @@ class _DocumentReader(NodeReader):
         result: dict[str, Source] = {}
         for key, value in (entries or {}).items():
             if not ID_PATTERN.fullmatch(key):
-                self.problem(value, f"source id '{key}' must be lowercase words joined by hyphens")
+                message = f"source id '{shown(key)}' must be lowercase words joined by hyphens"
+                self.problem(value, message)
                 continue
             source = self.source(key, value)
             if source is not None:
@@ -555,7 +557,7 @@ class _DocumentReader(NodeReader):
             aspect = self.text(fields["aspect"], "aspect")
             if aspect is not None and aspect not in ASPECTS_BY_KEY:
                 close = hint(aspect, ASPECTS_BY_KEY)
-                self.problem(fields["aspect"], f"unknown aspect '{aspect}'{close}")
+                self.problem(fields["aspect"], f"unknown aspect '{shown(aspect)}'{close}")
                 aspect = None
             finding = self.choice(fields["finding"], Finding, "finding")
             text = self.text(fields["text"], "text")
