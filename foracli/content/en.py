@@ -118,6 +118,18 @@ MESSAGES: dict[str, str] = {
     "handout.title": "{title}: patient handout",
     "handout.get-help": "Get help now",
     "scale": "{label} ({unit}), 0 to {top}",
+    # ask's answer cards.
+    "heading.answer": "{question}",
+    "answer.title": "{name}: {place}",
+    "answer.title-region": "{name}: {place} ({region})",
+    "answer.no-evidence-title": "No good evidence",
+    "answer.no-evidence": "We found no good evidence on {about}; ask your surgeon: {ask}",
+    "answer.more": "More: {command}",
+    "answer.nothing": "foracli has nothing on this.",
+    "answer.offers": "It can answer questions about: {items}.",
+    "answer.offers-sections": "Or ask about any part of a page: {items}.",
+    "region.cervical": "neck",
+    "region.lumbar": "low back",
     # Messages (each printed after "foracli: " on one line).
     "error.unknown": "unknown {kind} '{name}'",
     "error.did-you-mean": "{message}; did you mean {choices}?",
