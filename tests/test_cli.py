@@ -27,13 +27,15 @@ def headings(output: str) -> list[str]:
 
 
 def test_explain_defaults_to_endoscopic_with_every_section(runner):
-    """`foracli explain` prints the endoscopic page, every section in order, then the footer."""
+    """`foracli explain` prints the endoscopic page: the key points first, then every other
+    section in order, then the footer."""
     result = runner.invoke(app, ["explain"], catch_exceptions=False)
     assert result.exit_code == 0
     assert result.stderr == ""
     lines = result.stdout.splitlines()
     assert lines[0] == "Endoscopic foraminotomy"
-    assert headings(result.stdout) == TITLES
+    key_points = W.section_title("key-points")
+    assert headings(result.stdout) == [key_points, *(t for t in TITLES if t != key_points)]
     assert "Sources" in lines
     assert lines[-3].startswith("Last reviewed: ")
     assert "Next review due: " in lines[-3]

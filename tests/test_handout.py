@@ -89,7 +89,9 @@ def kb(tmp_path_factory) -> KnowledgeBase:
 
 
 def make(kb: KnowledgeBase, folder: Path, name: str, procedure="keyhole", **kwargs) -> str:
-    """Write a handout to *folder*/*name* and return its text."""
+    """Write a handout to *folder*/*name* and return its text (the full version unless
+    the test asks for the short one with full=False)."""
+    kwargs.setdefault("full", True)
     path = write_handout(kb, procedure, output=folder / name, **kwargs)
     assert path == folder / name
     return path.read_text(encoding="utf-8")
@@ -190,7 +192,7 @@ def test_html_points_carry_labels_certainty_and_citation_links(kb, tmp_path):
     ) in page
     assert (
         "<li>Less blood loss than open surgery. "
-        '<em class="certainty">We are fairly sure.</em> '
+        '<em class="certainty">(fairly sure)</em> '
         '<span class="cite">[<a href="#source-2">2</a>]</span></li>'
     ) in page
     assert [a["id"] for a in Outline(page).tags("li") if "id" in a] == [
@@ -216,8 +218,15 @@ def test_html_comparison_is_a_real_table_with_every_row(kb, tmp_path):
     page = make(kb, tmp_path, "h.html", compare_with="open")
     outline = Outline(page)
     assert {a["scope"] for a in outline.tags("th")} == {"col", "row"}
-    row_heads = re.findall(r'<th scope="row">([^<]*)</th>', page)
+    row_heads = re.findall(
+        r'<th scope="row">([^<]*)(?:<span class="caveat">[^<]*</span>)?</th>', page
+    )
     assert row_heads == [escape(W.aspect_label(spec.key)) for spec in ASPECTS]
+    # The skin cuts measured different things: the row says so instead of comparing.
+    assert (
+        '<th scope="row">Skin cut<span class="caveat">Not comparable, as these figures measured '
+        "different things (not stated, one level).</span></th>"
+    ) in page
     assert re.findall(r'<th scope="col">([^<]*)</th>', page) == [
         "Aspect",
         "Keyhole surgery",
@@ -227,7 +236,8 @@ def test_html_comparison_is_a_real_table_with_every_row(kb, tmp_path):
     missing = sum(v is None for row in view.rows for v in row.values)
     assert page.count('<span class="nodata">no good data</span>') == missing
     assert (
-        "<li><strong>Complications (any):</strong> No clear difference. "
+        "<li><strong>Complications (any), Head-to-head, Keyhole surgery vs Open surgery:"
+        "</strong> No clear difference. "
         "One trial found no clear difference in complications. "
         '<em class="certainty">We are not sure.</em> '
     ) in page
@@ -311,7 +321,11 @@ def test_html_css_is_phone_and_a4_ready(kb, tmp_path):
     assert "max-width: 42rem;" in style
     assert "font-size: 1.075rem; line-height: 1.5;" in style
     assert "font-family: system-ui," in style
-    assert "@page { size: A4; margin: 18mm; }" in style
+    assert "@page { size: A4; margin: 14mm 15mm 16mm; }" in style
+    # Print margins: the review dates and the page number on every printed page.
+    footer = '@bottom-left { content: "Last reviewed: 2026-01-15. Next review due: 2028-01-15.";'
+    assert footer in style
+    assert '@bottom-right { content: "Page " counter(page) " of " counter(pages);' in style
     assert "@media print {" in style
     assert "break-inside: avoid;" in style
     assert 'a.id::after { content: " <" attr(href) ">"; }' in style
@@ -398,10 +412,14 @@ def test_markdown_handout_is_explanation_then_comparison_then_terms(kb, tmp_path
     explanation = io_render(markdown.MarkdownRenderer().render, query.explain(kb, "keyhole"))
     assert text.startswith(explanation)
     rest = text[len(explanation) :]
-    assert rest.startswith("\n## Keyhole surgery vs Open surgery\n\n| Aspect | Keyhole surgery |")
+    assert rest.startswith(
+        "\n## Keyhole surgery vs Open surgery\n\n"
+        "*In brackets after a point: how sure the studies let us be "
+        "(sure, fairly sure, not sure, very unsure).*\n\n| Aspect | Keyhole surgery |"
+    )
     assert "\n### What studies comparing them found\n" in rest
     assert "\n### Sources\n" in rest
-    assert "| 3 cm. [^c2] |" in rest
+    assert "| 3 cm (one level). [^c2] |" in rest
     assert text.endswith(
         "## Words used on this page\n\n"
         "- **endoscope** (also: camera tube): A thin tube with a camera and a light. "
@@ -594,6 +612,7 @@ def real_page(shipped_kb, tmp_path_factory) -> Path:
         query.DEFAULT_PROCEDURE,
         output=folder / "handout.html",
         compare_with="open-foraminotomy",
+        full=True,
     )
 
 
@@ -708,7 +727,7 @@ def decode_png(data: bytes) -> tuple[int, int, list[bytes]]:
 @pytest.mark.parametrize("width", [390, 1280])
 def test_browser_screenshot_shows_the_page(chromium, kb, tmp_path, width):
     """Phone and desktop screenshots have text from top to bottom and white side margins."""
-    page = write_handout(kb, "keyhole", output=tmp_path / "h.html", compare_with="open")
+    page = write_handout(kb, "keyhole", output=tmp_path / "h.html", compare_with="open", full=True)
     shot = tmp_path / "shot.png"
     args = (f"--screenshot={shot}", f"--window-size={width},2000")
     result = browse(chromium, tmp_path, page, *args)

@@ -150,12 +150,19 @@ def test_json_has_schema_version_sections_and_sources(explanation, comparison):
 
 
 def test_compare_bars_on_a_shared_scale(comparison):
-    """Numeric rows get bars on one scale per row; --no-bars leaves only the table."""
+    """Numeric rows of like figures get bars on one scale per row; a row whose figures
+    measured different things says so instead; --no-bars leaves only the table."""
     out = render(terminal, "comparison", comparison, plain_styles=True, width=80)
     assert "At a glance" in out
-    assert "Skin cut (cm), 0 to 3" in out
+    assert "Hospital stay (days), 0 to 3" in out
+    assert "Skin cut (cm)" not in out
+    # Wrapped at 80 columns: compare the words.
+    assert (
+        "Skin cut: not comparable, as these figures measured different things "
+        "(not stated, one level)."
+    ) in " ".join(line.strip("│ ") for line in out.splitlines())
     bars = [line for line in out.splitlines() if "█" in line]
-    assert len(bars) == 5  # skin cut and stay for both, complications for keyhole only
+    assert len(bars) == 3  # the stay for both, complications for keyhole only
     buffer = io.StringIO()
     console = terminal.make_console(buffer, TerminalSettings(plain_styles=True, width=80))
     terminal.render_comparison(comparison, console, bars=False, w=W)

@@ -104,7 +104,7 @@ def test_piped_output_is_plain_and_unwrapped():
 
 
 def test_grep_after_recovery_heading():
-    """`grep -A2 '^Recovery'` finds the heading and its first points."""
+    """`grep -A2 '^Recovery'` finds the heading, its first time label and first point."""
     result = subprocess.run(
         ["bash", "-c", " ".join(PYTHON_M) + " explain | grep -A2 '^Recovery$'"],
         capture_output=True,
@@ -114,7 +114,9 @@ def test_grep_after_recovery_heading():
     )
     lines = result.stdout.splitlines()
     assert lines[0] == "Recovery"
-    assert all(line.startswith("- ") for line in lines[1:3])
+    assert lines[1].endswith(":")
+    assert not lines[1].startswith(" ")
+    assert lines[2].startswith("  - ")
 
 
 def test_exit_codes_and_streams_for_errors():

@@ -57,6 +57,23 @@ PagerOption = Annotated[
         show_default=False,
     ),
 ]
+RegionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--region",
+        "-r",
+        help="neck or low-back (also cervical, lumbar, back): show only what applies there.",
+        show_default=False,
+        autocompletion=completion.complete_region,
+    ),
+]
+SourcesOption = Annotated[
+    bool,
+    typer.Option(
+        "--sources/--no-sources",
+        help="List the sources cited by what is shown, numbered as the text cites them.",
+    ),
+]
 ColorOption = Annotated[
     Color,
     typer.Option(
@@ -106,17 +123,37 @@ def explain(
             autocompletion=completion.complete_section,
         ),
     ] = None,
+    region: RegionOption = None,
+    brief: Annotated[
+        bool,
+        typer.Option(
+            "--brief",
+            help="The short version on one screen: summary, key points, figures, when to get help.",
+        ),
+    ] = False,
+    cite: SourcesOption = True,
     fmt: FormatOption = Format.AUTO,
     color: ColorOption = Color.AUTO,
     kb: KbOption = None,
     pager: PagerOption = None,
 ) -> None:
-    """Explain a procedure section by section, with its sources.
+    """Explain a procedure: the key points first, then section by section, with sources.
 
-    Example: foracli explain open -s steps -s recovery
+    Example: foracli explain open -s steps -s recovery --region neck
     """
+    if brief and section:
+        raise typer.BadParameter("--brief shows its own sections; leave out -s", param_hint="-s")
     commands.explain(
-        _env(ctx), procedure=procedure, section=section, fmt=fmt, color=color, kb=kb, pager=pager
+        _env(ctx),
+        procedure=procedure,
+        section=section,
+        region=region,
+        brief=brief,
+        cite=cite,
+        fmt=fmt,
+        color=color,
+        kb=kb,
+        pager=pager,
     )
 
 
@@ -149,6 +186,8 @@ def compare(
         bool,
         typer.Option("--bars/--no-bars", help="On a terminal, draw numbers as bars too."),
     ] = True,
+    region: RegionOption = None,
+    cite: SourcesOption = True,
     fmt: FormatOption = Format.AUTO,
     color: ColorOption = Color.AUTO,
     kb: KbOption = None,
@@ -166,6 +205,8 @@ def compare(
         evidence=evidence,
         aspect=aspect,
         bars=bars,
+        region=region,
+        cite=cite,
         fmt=fmt,
         color=color,
         kb=kb,
@@ -194,6 +235,7 @@ def search(
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, help="At most this many hits.")
     ] = 20,
+    region: RegionOption = None,
     fmt: FormatOption = Format.AUTO,
     color: ColorOption = Color.AUTO,
     kb: KbOption = None,
@@ -202,7 +244,26 @@ def search(
 
     Example: foracli search how long off work
     """
-    commands.search(_env(ctx), words=words, limit=limit, fmt=fmt, color=color, kb=kb)
+    commands.search(_env(ctx), words=words, limit=limit, region=region, fmt=fmt, color=color, kb=kb)
+
+
+@app.command()
+def ask(
+    ctx: typer.Context,
+    question: Annotated[
+        list[str],
+        typer.Argument(help="Your question, in your own words.", show_default=False),
+    ],
+    region: RegionOption = None,
+    fmt: FormatOption = Format.AUTO,
+    color: ColorOption = Color.AUTO,
+    kb: KbOption = None,
+) -> None:
+    """Answer a question the way you would ask it: the best one to three answers.
+
+    Example: foracli ask how long will I be off work after keyhole surgery
+    """
+    commands.ask(_env(ctx), question=question, region=region, fmt=fmt, color=color, kb=kb)
 
 
 @app.command()
@@ -279,11 +340,18 @@ def handout(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace OUTPUT if it exists.")] = False,
+    region: RegionOption = None,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full", help="Every section, not the short patient version (at most 4 pages)."
+        ),
+    ] = False,
     kb: KbOption = None,
 ) -> None:
-    """Write a printable page for a patient: every section, the sources, the words used.
+    """Write a printable handout for a patient: the short version for their region.
 
-    Example: foracli handout endoscopic --compare open -o handout.html
+    Example: foracli handout endoscopic --compare open --region low-back -o handout.html
     """
     from foracli.app.handout import write_handout
 
@@ -294,6 +362,8 @@ def handout(
             output=output,
             compare_with=compare,
             force=force,
+            region=region,
+            full=full,
         )
     except ForacliError as error:
         _fail(error)

@@ -52,6 +52,9 @@ def explain(
     *,
     procedure: Sequence[str] | None = None,
     section: Sequence[str] | None = None,
+    region: str | None = None,
+    brief: bool = False,
+    cite: bool = True,
     fmt: Format = Format.AUTO,
     color: Color = Color.AUTO,
     kb: Sequence[Path] | None = None,
@@ -59,7 +62,16 @@ def explain(
 ) -> None:
     """One procedure page (the endoscopic one by default), or some of its sections."""
     name = " ".join(procedure) if procedure else query.DEFAULT_PROCEDURE
-    show(env, lambda base: query.explain(base, name, section or ()), kb, fmt, color, pager=pager)
+    show(
+        env,
+        lambda base: query.explain(
+            base, name, section or (), region=region, brief=brief, cite=cite and not brief
+        ),
+        kb,
+        fmt,
+        color,
+        pager=pager,
+    )
 
 
 def compare(
@@ -69,6 +81,8 @@ def compare(
     evidence: bool = False,
     aspect: Sequence[str] | None = None,
     bars: bool = True,
+    region: str | None = None,
+    cite: bool = True,
     fmt: Format = Format.AUTO,
     color: Color = Color.AUTO,
     kb: Sequence[Path] | None = None,
@@ -77,7 +91,9 @@ def compare(
     """Two or more procedures side by side (the caller checks there are two)."""
     show(
         env,
-        lambda base: query.compare(base, procedures, evidence=evidence, aspects=aspect or ()),
+        lambda base: query.compare(
+            base, procedures, evidence=evidence, aspects=aspect or (), region=region, cite=cite
+        ),
         kb,
         fmt,
         color,
@@ -102,6 +118,7 @@ def search(
     *,
     words: Sequence[str],
     limit: int = 20,
+    region: str | None = None,
     fmt: Format = Format.AUTO,
     color: Color = Color.AUTO,
     kb: Sequence[Path] | None = None,
@@ -111,7 +128,8 @@ def search(
     wording = content.words(env.locale)
     text = " ".join(words)
     try:
-        result = query.find(env.load(env.layers(kb)), text, wording, limit=limit)
+        base = env.load(env.layers(kb))
+        result = query.find(base, text, wording, limit=limit, region=region)
     except NoMatchError as error:
         if fmt is Format.JSON:
             present(env, query.SearchResult(text, ()), fmt, color)

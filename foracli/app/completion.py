@@ -14,6 +14,7 @@ from foracli.app import candidates
 from foracli.app.present import environment_of
 from foracli.content import words
 from foracli.core.errors import ForacliError
+from foracli.core.layout import REGION_NAMES
 from foracli.core.model import KnowledgeBase
 
 
@@ -51,3 +52,13 @@ def complete_term(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
 def complete_aspect(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
     """Aspect keys and aliases, for compare --aspect."""
     return candidates.matching(candidates.aspects(words(environment_of(ctx).locale)), incomplete)
+
+
+def complete_region(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
+    """The regions a page can be narrowed to: neck and low-back first, then other names."""
+    w = words(environment_of(ctx).locale)
+    offered = [(names[1], w.region(region)) for region, names in REGION_NAMES.items()]
+    offered += [
+        (n, w.region(r)) for r, names in REGION_NAMES.items() for n in names if n != names[1]
+    ]
+    return [(n, h) for n, h in offered if n.startswith(incomplete.casefold())]

@@ -71,6 +71,8 @@ def _prepare(
     kb = [Path(p) for p in options.pop("kb", [])] or None  # type: ignore[attr-defined]
     common: dict[str, object] = {"fmt": fmt, "color": color, "kb": kb}
     if command == "explain":
+        if options.get("brief") and options.get("section"):
+            return None  # Typer's usage error
         return lambda env: commands.explain(env, procedure=words or None, **options, **common)  # type: ignore[arg-type]
     if command == "compare":
         if len(words) < 2:
@@ -82,7 +84,11 @@ def _prepare(
         limit = _limit(options.pop("limit", "20"))
         if not words or limit is None:
             return None
-        return lambda env: commands.search(env, words=words, limit=limit, **common)  # type: ignore[arg-type]
+        return lambda env: commands.search(env, words=words, limit=limit, **options, **common)  # type: ignore[arg-type]
+    if command == "ask":
+        if not words:
+            return None
+        return lambda env: commands.ask(env, question=words, **options, **common)  # type: ignore[arg-type]
     if command == "glossary":
         return lambda env: commands.glossary(env, term=words or None, **common)  # type: ignore[arg-type]
     if command == "sources":

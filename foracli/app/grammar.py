@@ -26,21 +26,34 @@ _OUTPUT = {
     "--kb": ("kb", VALUES),
 }
 _PAGER = {"--pager": ("pager", ON), "--no-pager": ("pager", OFF)}
+_REGION = {"--region": ("region", VALUE), "-r": ("region", VALUE)}
+_SOURCES = {"--sources": ("cite", ON), "--no-sources": ("cite", OFF)}
 
 # Per command: each option spelling -> (parameter, how), and the positional parameter.
 OPTIONS: dict[str, dict[str, tuple[str, str]]] = {
-    "explain": {"--section": ("section", VALUES), "-s": ("section", VALUES), **_OUTPUT, **_PAGER},
+    "explain": {
+        "--section": ("section", VALUES),
+        "-s": ("section", VALUES),
+        "--brief": ("brief", ON),
+        **_REGION,
+        **_SOURCES,
+        **_OUTPUT,
+        **_PAGER,
+    },
     "compare": {
         "--evidence": ("evidence", ON),
         "--aspect": ("aspect", VALUES),
         "-a": ("aspect", VALUES),
         "--bars": ("bars", ON),
         "--no-bars": ("bars", OFF),
+        **_REGION,
+        **_SOURCES,
         **_OUTPUT,
         **_PAGER,
     },
     "list": dict(_OUTPUT),
-    "search": {"--limit": ("limit", VALUE), "-n": ("limit", VALUE), **_OUTPUT},
+    "search": {"--limit": ("limit", VALUE), "-n": ("limit", VALUE), **_REGION, **_OUTPUT},
+    "ask": {**_REGION, **_OUTPUT},
     "glossary": dict(_OUTPUT),
     "sources": dict(_OUTPUT),
 }
@@ -49,6 +62,7 @@ POSITIONAL = {
     "compare": "procedures",
     "list": None,
     "search": "words",
+    "ask": "question",
     "glossary": "term",
     "sources": "procedure",
 }

@@ -32,6 +32,8 @@ def write_handout(
     output: Path,
     compare_with: str | None = None,
     force: bool = False,
+    region: str | None = None,
+    full: bool = False,
 ) -> Path:
     """Write the handout for *procedure* (and its comparison with *compare_with*) to *output*.
 
@@ -42,14 +44,13 @@ def write_handout(
         known = ", ".join(HTML_SUFFIXES + MARKDOWN_SUFFIXES)
         raise HandoutError("unknown-format", output=output, known=known)
     _check_target(output, force=force)
-    view = query.explain(kb, procedure)
-    comparison = None
-    if compare_with is not None:
-        comparison = query.compare(kb, [procedure, compare_with])
-        if len(comparison.procedures) < 2:
-            raise HandoutError("same-procedure", name=view.procedure.name)
+    view, comparison = query.handout(
+        kb, procedure, compare_with=compare_with, region=region, full=full
+    )
+    if comparison is not None and len(comparison.procedures) < 2:
+        raise HandoutError("same-procedure", name=view.procedure.name)
     terms = query.terms_used(kb.glossary.values(), page_text(view, comparison, content.words()))
-    page = query.Handout(view, comparison, tuple(terms))
+    page = query.Handout(view, comparison, tuple(terms), full)
     renderer: Renderer[query.Handout]
     renderer = HtmlHandoutRenderer() if suffix in HTML_SUFFIXES else MarkdownHandoutRenderer()
     buffer = io.StringIO()

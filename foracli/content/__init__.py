@@ -21,6 +21,7 @@ from foracli.core.errors import (
     NotFoundError,
     PathNotFoundError,
     Problem,
+    RegionError,
 )
 from foracli.core.model import (
     Approach,
@@ -28,6 +29,7 @@ from foracli.core.model import (
     Certainty,
     Finding,
     Procedure,
+    Region,
     Source,
     end_sentence,
 )
@@ -61,13 +63,31 @@ class Words:
         """The row label of aspect *key*."""
         return self.messages[f"aspect.{key}"]
 
-    def place(self, key: str) -> str:
-        """A readable name for a place: section title, aspect label or the key itself."""
-        return self.messages.get(f"section.{key}") or self.messages.get(f"aspect.{key}") or key
+    def place(self, key: str, approach: Approach | None = None) -> str:
+        """A readable name for a place: section title (as that page titles it), aspect
+        label or the key itself."""
+        if f"section.{key}" in self.messages:
+            return self.section_title(key, approach)
+        return self.messages.get(f"aspect.{key}") or key
 
     def certainty(self, certainty: Certainty) -> str:
         """'We are fairly sure' for a certainty."""
         return self.messages[f"certainty.{certainty.value}"]
+
+    def certainty_mark(self, certainty: Certainty) -> str:
+        """'(fairly sure)': the short mark after a point."""
+        return f"({self.messages[f'certainty.mark.{certainty.value}']})"
+
+    def region(self, region: Region) -> str:
+        """'Neck', 'Low back': a region as a heading."""
+        return self.messages[f"region.{region.value}"]
+
+    def qualifiers(self, value: AspectValue, *, region: bool = True) -> str:
+        """'desk work; Low back only': what a figure measured and where, or ''."""
+        parts = [value.basis or ""]
+        if region and value.region is not None:
+            parts.append(self.text("region.only", region=self.region(value.region)))
+        return "; ".join(p for p in parts if p)
 
     def finding(self, finding: Finding, subject: str) -> str:
         """'Lower with Endoscopic ...' for a finding about *subject*."""
@@ -197,6 +217,14 @@ class Words:
                 )
             case HandoutError():
                 return self.text(f"handout.{error.key}", **error.fields)
+            case RegionError():
+                inside = [self.text(f"region.{r}.in") for r in error.regions]
+                return self.text(
+                    "error.region",
+                    procedure=error.procedure,
+                    region=self.text(f"region.{error.region}.in"),
+                    regions=self.text("error.or").join(inside),
+                )
             case _:
                 return str(error)
 

@@ -40,6 +40,22 @@ MESSAGES: dict[str, str] = {
     "certainty.moderate": "We are fairly sure",
     "certainty.low": "We are not sure",
     "certainty.very-low": "We are very unsure",
+    # Short certainty marks, after a point, and the same said once for a section.
+    "certainty.mark.high": "sure",
+    "certainty.mark.moderate": "fairly sure",
+    "certainty.mark.low": "not sure",
+    "certainty.mark.very-low": "very unsure",
+    "certainty.section": "How sure we are of every point here: {level}.",
+    "certainty.legend": (
+        "In brackets after a point: how sure the studies let us be "
+        "(sure, fairly sure, not sure, very unsure)."
+    ),
+    # Parts of the spine (core.model.Region).
+    "region.cervical": "Neck",
+    "region.lumbar": "Low back",
+    "region.cervical.in": "the neck",
+    "region.lumbar.in": "the low back",
+    "region.only": "{region} only",
     # Head-to-head findings; {a} is the procedure the finding is about.
     "finding.lower": "Lower with {a}",
     "finding.higher": "Higher with {a}",
@@ -128,8 +144,19 @@ MESSAGES: dict[str, str] = {
     "answer.nothing": "foracli has nothing on this.",
     "answer.offers": "It can answer questions about: {items}.",
     "answer.offers-sections": "Or ask about any part of a page: {items}.",
-    "region.cervical": "neck",
-    "region.lumbar": "low back",
+    "scale.basis": "{label} ({unit}, {basis}), 0 to {top}",
+    "bar.basis": "not comparable, as these figures measured different things ({bases}).",
+    "bar.region": "not comparable, as these figures come from different parts of the spine.",
+    "bar.evidence": (
+        "not comparable, as some figures come from studies and some from surgeons' or "
+        "hospitals' websites."
+    ),
+    "bar.not-said": "not stated",
+    "label.head-to-head-pair": "Head-to-head, {a} vs {b}",
+    "amount.elsewhere": "no figure for this region (only for {region})",
+    "heading.figures": "Figures for this operation",
+    "heading.get-help-now": "Get emergency help now",
+    "brief.more": "More: foracli explain {id} (the whole page, with sources).",
     # Messages (each printed after "foracli: " on one line).
     "error.unknown": "unknown {kind} '{name}'",
     "error.did-you-mean": "{message}; did you mean {choices}?",
@@ -141,11 +168,13 @@ MESSAGES: dict[str, str] = {
     "error.no-path": "no such knowledge-base file or folder: {path}",
     "error.cannot-read-path": "cannot read knowledge-base path {path}: {reason}",
     "error.no-section": "procedure '{procedure}' has no section '{name}'",
+    "error.region": "{procedure} is not done in {region}; it is for {regions}",
     "error.more-problems": "{first} (and {count} more problem{plural})",
     "kind.procedure": "procedure",
     "kind.section": "section",
     "kind.term": "term",
     "kind.aspect": "aspect",
+    "kind.region": "region",
     "completion.see": "see {term}",
     "pager.failed": "cannot start the pager '{pager}'; printing directly",
     # validate's content rules (each after "path:line:col: warning: ").

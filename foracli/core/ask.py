@@ -50,10 +50,13 @@ from foracli.core.search import (
 
 LIMIT = 3
 INTENT_WEIGHT, CONTENT_WEIGHT = 1.0, 0.8
-ANSWERED = 0.42  # below this closeness to a way of asking (and without the words on a page), no answer
+ANSWERED = (
+    0.42  # below this closeness to a way of asking (and without the words on a page), no answer
+)
 COVERED = 0.6  # ... or this share of the question's weight found in one point
 KEEP = 0.6  # a further card must score at least this share of the best
 SPELLING_CUTOFF = 0.8
+REGION_FLAGS = {Region.CERVICAL: "neck", Region.LUMBAR: "low-back"}  # as --region takes them
 
 
 @dataclass(frozen=True)
@@ -190,7 +193,9 @@ class _Ways:
         for way in ways:
             if not way:
                 continue
-            shared = sum(self.idf.get(t, top) ** 2 * query.wanted[t] for t in way & query.wanted.keys())
+            shared = sum(
+                self.idf.get(t, top) ** 2 * query.wanted[t] for t in way & query.wanted.keys()
+            )
             size = sum(self.idf.get(t, top) ** 2 for t in way)
             best = max(best, shared / math.sqrt(size * asked))
         return min(best, 1.0)
@@ -199,9 +204,7 @@ class _Ways:
 # -- choosing the answers ------------------------------------------------------
 
 
-def _candidates(
-    kb: KnowledgeBase, named: Sequence[str], region: Region | None
-) -> list[Procedure]:
+def _candidates(kb: KnowledgeBase, named: Sequence[str], region: Region | None) -> list[Procedure]:
     """The procedures to answer from: the named one, else the default page."""
     if named:
         return [kb.procedures[p] for p in named]
@@ -209,13 +212,6 @@ def _candidates(
         return [kb.procedures[DEFAULT_PROCEDURE]]
     procs = sorted(kb.procedures.values(), key=lambda p: p.id)
     return [p for p in procs if region is None or not p.regions or region in p.regions]
-
-
-def _point_region(kb: KnowledgeBase, point: Point) -> Region | None:
-    """The region a point's label names ("Neck", "Waiting, low back"), if one."""
-    if not point.label:
-        return None
-    return _region(kb, words_of(point.label))
 
 
 def _own_region(proc: Procedure) -> Region | None:
@@ -231,15 +227,20 @@ def _units(
         own = _own_region(proc)
         for section in proc.sections:
             for point in section.points:
-                where = _point_region(kb, point) or own
+                where = point.region or own
                 if region is not None and where is not None and where is not region:
                     continue
                 label = f"{point.label}. {point.label}: " if point.label else ""
                 doc = Document(proc.id, section.key, label + point.text)
                 units.append(_Unit(proc, AnswerKind.SECTION, section.key, where, point, doc))
         for doc in procedure_documents(proc, wording):
-            if doc.section in proc.aspects:
-                units.append(_Unit(proc, AnswerKind.ASPECT, doc.section, own, None, doc))
+            value = proc.aspects.get(doc.section)
+            if value is None:
+                continue
+            where = value.region or own
+            if region is not None and where is not None and where is not region:
+                continue
+            units.append(_Unit(proc, AnswerKind.ASPECT, doc.section, where, None, doc))
     return units
 
 
@@ -326,10 +327,12 @@ def _card(kb: KnowledgeBase, unit: _Unit, region: Region | None) -> Answer:
     proc = unit.procedure
     if unit.kind is AnswerKind.ASPECT:
         other = _partner(kb, proc, unit.place)
-        more = ("compare", short_name(kb, proc), short_name(kb, other), "-a", unit.place)
+        row = ("compare", short_name(kb, proc), short_name(kb, other), "-a", unit.place)
         value = proc.aspects[unit.place]
-        return Answer(unit.kind, unit.place, proc, unit.region, value=value, more=more)
-    more = ("explain", short_name(kb, proc), "-s", unit.place)
+        return Answer(unit.kind, unit.place, proc, unit.region, value=value, more=row)
+    more: tuple[str, ...] = ("explain", short_name(kb, proc), "-s", unit.place)
+    if unit.region is not None and len(proc.regions) > 1:
+        more += ("--region", REGION_FLAGS[unit.region])
     return Answer(unit.kind, unit.place, proc, unit.region, point=unit.point, more=more)
 
 

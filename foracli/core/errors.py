@@ -63,6 +63,18 @@ class MissingSectionError(NotFoundError):
         super().__init__("section", section, [])
 
 
+class RegionError(ForacliError):
+    """A procedure asked for with a region it is not done in."""
+
+    exit_code = ExitCode.NOT_FOUND
+
+    def __init__(self, procedure: str, region: str, regions: tuple[str, ...]) -> None:
+        self.procedure = procedure  # its name
+        self.region = region  # a Region value
+        self.regions = regions  # the Region values it is done in
+        super().__init__(procedure, region, regions)
+
+
 class HandoutError(ForacliError):
     """The handout cannot be written where asked: *key* names why (content words it)."""
 

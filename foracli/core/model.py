@@ -357,6 +357,8 @@ class Point:
     label: str | None = None
     sources: tuple[str, ...] = ()
     certainty: Certainty | None = None
+    region: Region | None = None  # None: it applies to every region the page covers
+    short: str | None = None  # the same advice in a few words, for the one-screen version
 
 
 @dataclass(frozen=True)
@@ -384,6 +386,9 @@ class AspectValue:
     text: str | None = None
     note: str | None = None
     certainty: Certainty | None = None
+    region: Region | None = None  # None: it applies to every region the page covers
+    basis: str | None = None  # what was measured, where that varies ("desk work")
+    timeframe: str | None = None  # over what time a risk was counted ("in the first year")
 
 
 @dataclass(frozen=True)
@@ -396,6 +401,7 @@ class Comparison:
     text: str
     sources: tuple[str, ...]
     certainty: Certainty | None = None
+    region: Region | None = None
 
 
 @dataclass(frozen=True)

@@ -9,18 +9,20 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from foracli.core.errors import MissingSectionError, NoMatchError, NotFoundError
+from foracli.core.errors import MissingSectionError, NoMatchError, NotFoundError, RegionError
+from foracli.core.layout import NO_BAR, REGION_NAMES, BarCheck, applies, bar_check, shortened
 from foracli.core.model import (
     ASPECTS,
     ASPECTS_BY_KEY,
     SECTIONS,
+    Approach,
     AspectSpec,
     AspectValue,
-    Comparison,
     Certainty,
+    Comparison,
     KnowledgeBase,
     Point,
     Procedure,
@@ -98,32 +100,91 @@ def resolve_section(key: str) -> str:
     return _resolve_fixed("section", key, ((s.key, (s.key, *s.aliases)) for s in SECTIONS))
 
 
+def resolve_region(name: str) -> Region:
+    """The region *name* names (neck, low back, cervical, lumbar...), or NotFoundError."""
+    return Region(
+        _resolve_fixed("region", name, ((r.value, names) for r, names in REGION_NAMES.items()))
+    )
+
+
+def _for_region(proc: Procedure, region: Region | None) -> None:
+    if region is not None and proc.regions and region not in proc.regions:
+        raise RegionError(proc.name, region.value, tuple(r.value for r in proc.regions))
+
+
+# The short version first: what matters most, then the page in its fixed order.
+LEAD_SECTIONS = ("key-points",)
+BRIEF_SECTIONS = ("key-points", "red-flags")
+
+
 @dataclass(frozen=True)
 class Explanation:
-    """What `explain` shows: one procedure, the chosen sections, and its sources."""
+    """What `explain` shows: one procedure, the chosen sections, and its sources.
+
+    *region* narrows the page to what applies there; *brief* is the one-screen
+    version (summary, key points, the page's figures, when to get help); *glance*
+    holds those figures. *sources* is empty when the reader asked for none.
+    """
 
     procedure: Procedure
     sections: tuple[Section, ...]
     sources: tuple[Source, ...]
     complete: bool
     variants: tuple[Procedure, ...] = ()
+    region: Region | None = None
+    brief: bool = False
+    glance: tuple[AspectValue, ...] = ()
+    cite: bool = True  # whether citation marks and the source list are shown
 
 
-def explain(kb: KnowledgeBase, name: str, sections: Sequence[str] = ()) -> Explanation:
-    """Resolve *name* and pick *sections* (all, in the fixed order, when empty)."""
+def explain(
+    kb: KnowledgeBase,
+    name: str,
+    sections: Sequence[str] = (),
+    *,
+    region: str | None = None,
+    brief: bool = False,
+    cite: bool = True,
+) -> Explanation:
+    """Resolve *name* and pick *sections* (all when empty: the key points first, then
+    the fixed order), narrowed to *region* when one is given."""
     proc = resolve_procedure(kb, name)
-    if not sections:
-        chosen = proc.sections
+    where = resolve_region(region) if region else None
+    _for_region(proc, where)
+    if brief:
+        keys = [resolve_section(s) for s in sections] if sections else BRIEF_SECTIONS
+        chosen = tuple(shortened(sec) for key in keys if (sec := proc.section(key)))
+    elif not sections:
+        lead = [sec for key in LEAD_SECTIONS if (sec := proc.section(key))]
+        chosen = (*lead, *(sec for sec in proc.sections if sec not in lead))
     else:
         keys = list(dict.fromkeys(resolve_section(s) for s in sections))
         chosen = tuple(sec for key in keys if (sec := proc.section(key)) is not None)
         missing = [key for key in keys if proc.section(key) is None]
         if missing:
             raise MissingSectionError(proc.id, missing[0])
-    cited = _cited(sec.points for sec in chosen)
+    if where is not None:
+        narrowed = (
+            replace(s, points=tuple(p for p in s.points if applies(p, where))) for s in chosen
+        )
+        chosen = tuple(s for s in narrowed if s.points)
+    glance = (
+        tuple(
+            value
+            for spec in ASPECTS
+            if spec.unit
+            and (value := proc.aspects.get(spec.key)) is not None
+            and value.low is not None
+            and applies(value, where)
+        )
+        if brief
+        else ()
+    )
+    cited = _cited([*(sec.points for sec in chosen), glance]) if cite else ()
     sources = tuple(kb.sources[sid] for sid in cited)
     variants = tuple(kb.procedures[v] for v in proc.variants if v in kb.procedures)
-    return Explanation(proc, chosen, sources, complete=not sections, variants=variants)
+    complete = not sections and not brief
+    return Explanation(proc, chosen, sources, complete, variants, where, brief, glance, cite)
 
 
 def _cited(groups: Iterable[Iterable[object]]) -> tuple[str, ...]:
@@ -140,6 +201,7 @@ class HeadToHead:
 
     subject: Procedure
     finding: Comparison
+    other: Procedure | None = None  # the procedure it was compared with, when shown
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -154,6 +216,9 @@ class Row:
     spec: AspectSpec
     values: tuple[AspectValue | None, ...]
     head_to_head: tuple[HeadToHead, ...]
+    bar: BarCheck = NO_BAR
+    # For a value left out because it is for another region: that region, per column.
+    elsewhere: tuple[Region | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -164,6 +229,8 @@ class ComparisonView:
     rows: tuple[Row, ...]
     sources: tuple[Source, ...]
     evidence: bool = False  # also show the studies behind each row (clinician view)
+    region: Region | None = None
+    cite: bool = True  # whether citation marks and the source list are shown
 
     def row_sources(self, row: Row) -> tuple[Source, ...]:
         """The sources cited on *row*, in citation order."""
@@ -184,7 +251,10 @@ def list_sources(kb: KnowledgeBase, name: str | None = None) -> SourceList:
     if name is None:
         return SourceList(None, tuple(kb.sources[sid] for sid in sorted(kb.sources)))
     proc = resolve_procedure(kb, name)
-    return SourceList(proc, tuple(kb.sources[sid] for sid in proc.cited_sources()))
+    # In the order the page cites them (key points first), then the figures' own.
+    order = dict.fromkeys(s.id for s in explain(kb, proc.id).sources)
+    order.update(dict.fromkeys(proc.cited_sources()))
+    return SourceList(proc, tuple(kb.sources[sid] for sid in order))
 
 
 def compare(
@@ -193,31 +263,48 @@ def compare(
     *,
     evidence: bool = False,
     aspects: Sequence[str] = (),
+    region: str | None = None,
+    cite: bool = True,
 ) -> ComparisonView:
-    """Resolve two or more *names* and line them up on the fixed aspects."""
+    """Resolve two or more *names* and line them up on the fixed aspects, narrowed to
+    *region* when one is given."""
     procs: list[Procedure] = []
     for name in names:
         proc = resolve_procedure(kb, name)
         if proc not in procs:
             procs.append(proc)
+    where = resolve_region(region) if region else None
+    for proc in procs:
+        _for_region(proc, where)
     keys = [resolve_aspect(a) for a in aspects]
     specs = [ASPECTS_BY_KEY[k] for k in dict.fromkeys(keys)] if keys else list(ASPECTS)
+    by_id = {p.id: p for p in procs}
     rows = []
     for spec in specs:
-        values = tuple(p.aspects.get(spec.key) for p in procs)
-        shown = {p.id for p in procs}
+        given = [p.aspects.get(spec.key) for p in procs]
+        values = tuple(v if v is not None and applies(v, where) else None for v in given)
+        elsewhere = tuple(
+            v.region if v is not None and not applies(v, where) else None for v in given
+        )
         found = tuple(
-            HeadToHead(p, c)
+            HeadToHead(p, c, by_id[c.other])
             for p in procs
             for c in p.comparisons
-            if c.aspect == spec.key and c.other in shown
+            if c.aspect == spec.key
+            and c.other in by_id
+            and (where is None or c.region in (None, where))
         )
-        rows.append(Row(spec, values, found))
+        check = bar_check(values, kb.sources) if spec.unit else NO_BAR
+        rows.append(Row(spec, values, found, check, elsewhere))
     # Numbered in the order a reader meets them: row by row, each procedure's value,
     # then the head-to-head findings of that row.
-    cited = _cited(group for r in rows for group in ([v for v in r.values if v], r.head_to_head))
+    cited = (
+        _cited(group for r in rows for group in ([v for v in r.values if v], r.head_to_head))
+        if cite
+        else ()
+    )
     sources = tuple(kb.sources[sid] for sid in cited)
-    return ComparisonView(tuple(procs), tuple(rows), sources, evidence)
+    return ComparisonView(tuple(procs), tuple(rows), sources, evidence, where, cite)
 
 
 @dataclass(frozen=True)
@@ -240,12 +327,26 @@ class SearchResult:
     hits: tuple[Hit, ...]
 
 
-def find(kb: KnowledgeBase, text: str, wording: Wording, *, limit: int = 20) -> SearchResult:
-    """Ranked matches for *text*; NotFoundError (with a hint) when nothing matches."""
-    hits = tuple(search(kb, text, wording, limit=limit))
+def find(
+    kb: KnowledgeBase, text: str, wording: Wording, *, limit: int = 20, region: str | None = None
+) -> SearchResult:
+    """Ranked matches for *text*, only from pages for *region* when one is given;
+    NotFoundError (with a hint) when nothing matches."""
+    where = resolve_region(region) if region else None
+    if where is None:
+        hits = tuple(search(kb, text, wording, limit=limit))
+    else:
+        ranked = search(kb, text, wording, limit=limit + len(kb.procedures) * 40)
+        hits = tuple(h for h in ranked if _hit_applies(kb, h, where))[:limit]
     if not hits:
         raise NoMatchError(text)
     return SearchResult(text, hits)
+
+
+def _hit_applies(kb: KnowledgeBase, hit: Hit, region: Region) -> bool:
+    """Whether *hit* is on a page for *region* (glossary and sources always are)."""
+    proc = kb.procedures.get(hit.document.procedure)
+    return proc is None or not proc.regions or region in proc.regions
 
 
 @dataclass(frozen=True)
@@ -255,6 +356,7 @@ class GlossaryView:
     terms: tuple[Term, ...]
     used_in: dict[str, tuple[tuple[str, str], ...]]
     single: bool
+    approaches: dict[str, Approach] = field(default_factory=dict)  # of the pages used in
 
 
 def term_names(kb: KnowledgeBase) -> dict[str, str]:
@@ -281,7 +383,9 @@ def glossary(kb: KnowledgeBase, name: str | None = None) -> GlossaryView:
         chosen = (kb.glossary[key],)
     texts = _section_texts(kb)
     used = {t.key: _uses(texts, t) for t in chosen}
-    return GlossaryView(chosen, used, single=name is not None)
+    pages = {pid for places in used.values() for pid, _ in places}
+    approaches = {pid: kb.procedures[pid].approach for pid in pages}
+    return GlossaryView(chosen, used, single=name is not None, approaches=approaches)
 
 
 _PLAIN_WORD = re.compile(r"[a-z0-9]+")
@@ -345,11 +449,38 @@ def resolve_aspect(name: str) -> str:
 
 @dataclass(frozen=True)
 class Handout:
-    """What a printed handout shows: a page, an optional comparison, the terms it uses."""
+    """What a printed handout shows: a page, an optional comparison, the terms it uses.
+
+    The short patient version (*full* False) has the key points, the figures or the
+    comparison at a glance, when to get help and the questions, with room to write.
+    """
 
     explanation: Explanation
     comparison: ComparisonView | None
     terms: tuple[Term, ...]
+    full: bool = False
+
+
+HANDOUT_SECTIONS = ("key-points", "red-flags", "questions")
+
+
+def handout(
+    kb: KnowledgeBase,
+    name: str,
+    *,
+    compare_with: str | None = None,
+    region: str | None = None,
+    full: bool = False,
+) -> tuple[Explanation, ComparisonView | None]:
+    """The page and the comparison a handout prints (short unless *full*)."""
+    if full:
+        view = explain(kb, name, region=region)
+    else:
+        view = explain(kb, name, HANDOUT_SECTIONS, region=region, brief=True)
+    comparison = None
+    if compare_with is not None:
+        comparison = compare(kb, [name, compare_with], region=region)
+    return view, comparison
 
 
 def terms_used(glossary: Iterable[Term], text: str) -> list[Term]:

@@ -45,7 +45,9 @@ def read_asking(reader: NodeReader, node: Node) -> Asking:
             synonyms.append(group)
     names: dict[str, str] = {}
     if "names" in fields:
-        for name, value in (reader.mapping(fields["names"], "names", [], any_key=True) or {}).items():
+        for name, value in (
+            reader.mapping(fields["names"], "names", [], any_key=True) or {}
+        ).items():
             pid = reader.ident(value, f"the procedure '{name}' names")
             if pid:
                 names[name] = pid

@@ -213,6 +213,8 @@ def _read_layer(root: Path, problems: list[Problem], reuse: Reuse, read: list[Pa
 class _DocumentReader(NodeReader):
     """Builds the model from the nodes of one knowledge-base file."""
 
+    page_regions: tuple[Region, ...] = ()  # the regions of the procedure being read
+
     # -- documents --------------------------------------------------------
 
     def document(self, node: Node) -> _Document:
@@ -355,6 +357,7 @@ class _DocumentReader(NodeReader):
             self.choice(fields["approach"], Approach, "approach") if "approach" in fields else None
         )
         regions = self._regions(fields.get("regions"))
+        self.page_regions = regions
         reviewed = self.date(fields["reviewed"], "reviewed") if "reviewed" in fields else None
         next_review = (
             self.date(fields["next_review"], "next_review") if "next_review" in fields else None
@@ -412,6 +415,16 @@ class _DocumentReader(NodeReader):
         items = self.sequence(node, "regions") or []
         return tuple(r for item in items if (r := self.choice(item, Region, "region")))
 
+    def _region(self, node: Node | None) -> Region | None:
+        """A point's or value's own region: one the page covers, or a problem."""
+        if node is None:
+            return None
+        region = self.choice(node, Region, "region")
+        if region is not None and self.page_regions and region not in self.page_regions:
+            covered = ", ".join(self.page_regions)
+            self.problem(node, f"region '{region}' is not one this page covers ({covered})")
+        return region
+
     def _sections(self, node: Node) -> tuple[Section, ...]:
         fields = self.mapping(node, "sections", [], SECTION_KEYS)
         if fields is not None and not getattr(node, "value", True):
@@ -443,7 +456,10 @@ class _DocumentReader(NodeReader):
                 self.problem(node, f"a point with a number needs sources (in '{section}')")
             return Point(text=text)
         fields = self.mapping(
-            node, f"a point in '{section}'", ["text"], ["label", "sources", "certainty"]
+            node,
+            f"a point in '{section}'",
+            ["text"],
+            ["label", "sources", "certainty", "region", "short"],
         )
         if fields is None or "text" not in fields:
             return None
@@ -461,7 +477,13 @@ class _DocumentReader(NodeReader):
             self.problem(node, f"every point in '{section}' needs sources and certainty")
         elif not sources and (_has_number(text) or (label and _has_number(label))):
             self.problem(node, f"a point with a number needs sources (in '{section}')")
-        return Point(text=text, label=label, sources=sources, certainty=certainty)
+        region = self._region(fields.get("region"))
+        short = self.text(fields["short"], "short") if "short" in fields else None
+        if short is not None and len(short) > SHORT_LIMIT:
+            self.problem(
+                fields["short"], f"short is {len(short)} characters; keep it to {SHORT_LIMIT}"
+            )
+        return Point(text, label, sources, certainty, region, short)
 
     def _aspects(self, node: Node) -> dict[str, AspectValue]:
         fields = self.mapping(node, "aspects", [], ASPECTS_BY_KEY)
@@ -478,7 +500,10 @@ class _DocumentReader(NodeReader):
         spec = ASPECTS_BY_KEY[key]
         numeric = ("low", "high", "unit") if spec.unit else ()
         fields = self.mapping(
-            node, f"aspect '{key}'", ["sources"], (*numeric, "text", "note", "certainty")
+            node,
+            f"aspect '{key}'",
+            ["sources"],
+            (*numeric, "text", "note", "certainty", "region", "basis", "timeframe"),
         )
         if fields is None:
             return None
@@ -515,6 +540,9 @@ class _DocumentReader(NodeReader):
             text=text("text"),
             note=text("note"),
             certainty=certainty,
+            region=self._region(fields.get("region")),
+            basis=text("basis"),
+            timeframe=text("timeframe"),
         )
 
     def _variants(self, node: Node) -> tuple[str, ...]:
@@ -530,7 +558,7 @@ class _DocumentReader(NodeReader):
         result = []
         for item in self.sequence(node, "comparisons") or []:
             required = ("with", "aspect", "finding", "text", "sources")
-            fields = self.mapping(item, "a comparison", required, ["certainty"])
+            fields = self.mapping(item, "a comparison", required, ["certainty", "region"])
             if fields is None or not set(required) <= fields.keys():
                 continue
             other = self.ident(fields["with"], "with")
@@ -552,7 +580,8 @@ class _DocumentReader(NodeReader):
             if not sources:
                 self.problem(item, "a comparison needs at least one source")
             if other and aspect and finding and text and sources:
-                result.append(Comparison(other, aspect, finding, text, sources, certainty))
+                region = self._region(fields.get("region"))
+                result.append(Comparison(other, aspect, finding, text, sources, certainty, region))
         return tuple(result)
 
 
@@ -585,6 +614,9 @@ def _alias_clashes(kb: KnowledgeBase) -> list[Problem]:
                     Problem(proc.path, 1, 1, f"name '{name}' also belongs to procedure '{other}'")
                 )
     return problems
+
+
+SHORT_LIMIT = 76  # one line at 80 columns, after a bullet and a panel's border
 
 
 def _has_number(text: str) -> bool:

@@ -37,6 +37,9 @@ def procedure_schema(
 ) -> dict[str, Any]:
     """A JSON Schema (draft 2020-12) for one procedure file."""
     certainty = _enum(Certainty, "How sure the evidence lets us be (GRADE).")
+    region = _enum(
+        Region, "The one region this applies to; leave it out when it applies to every region."
+    )
     point = {
         "oneOf": [
             {**_TEXT, "description": "A plain point with no number and no claim needing a source."},
@@ -52,6 +55,13 @@ def procedure_schema(
                     },
                     "sources": _SOURCES,
                     "certainty": certainty,
+                    "region": region,
+                    "short": {
+                        **_TEXT,
+                        "maxLength": 76,
+                        "description": "The same advice in a few words (one line), for "
+                        "explain --brief and the short handout.",
+                    },
                 },
             },
         ]
@@ -63,6 +73,18 @@ def procedure_schema(
             "note": _TEXT,
             "sources": _SOURCES,
             "certainty": certainty,
+            "region": region,
+            "basis": {
+                **_TEXT,
+                "description": "What this figure measured, where that varies between pages "
+                "(for example 'desk work' or 'full duty'); bars compare only figures of "
+                "the same basis, region and kind of source.",
+            },
+            "timeframe": {
+                **_TEXT,
+                "description": "Over what time a risk or benefit was counted "
+                "(for example 'within 2 years'); every 'in 100' figure needs one.",
+            },
         }
         if spec.unit:
             props |= {
@@ -170,6 +192,7 @@ def procedure_schema(
                         "text": _TEXT,
                         "sources": _SOURCES,
                         "certainty": certainty,
+                        "region": region,
                     },
                 },
             },

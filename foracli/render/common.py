@@ -10,16 +10,26 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from foracli.content import Words
+from foracli.core.layout import Laid, lay_out
 from foracli.core.model import (
     SECTIONS,
     AspectValue,
     Comparison,
     Point,
     Procedure,
+    Section,
     Source,
     end_sentence,
 )
-from foracli.core.query import Answer, AnswerKind, AnswerView, ComparisonView, Explanation
+from foracli.core.query import (
+    Answer,
+    AnswerKind,
+    AnswerView,
+    ComparisonView,
+    Explanation,
+    HeadToHead,
+    Row,
+)
 
 
 @dataclass(frozen=True)
@@ -61,10 +71,75 @@ def source_line(source: Source, w: Words) -> str:
     return line
 
 
-def point_parts(point: Point, citations: Citations, w: Words) -> tuple[str, str, str, str]:
-    """(label, text, certainty sentence, citation bracket) for a point."""
+def point_parts(
+    point: Point, citations: Citations, w: Words, laid: Laid | None = None
+) -> tuple[str, str, str, str]:
+    """(label, text, certainty, citation bracket) for a point: the certainty as a
+    sentence, or as a short mark when *laid* (its section) is given."""
     label = f"{point.label}: " if point.label else ""
-    return label, point.text, certainty_sentence(point, w), citations.bracket(point.sources)
+    sure = certainty_sentence(point, w) if laid is None else mark(point, laid, w)
+    return label, point.text, sure, citations.bracket(point.sources)
+
+
+def laid_out(view: Explanation, section: Section) -> Laid:
+    """*section* of *view* grouped for reading (region headings unless narrowed)."""
+    return lay_out(section, view.procedure.regions, filtered=view.region is not None)
+
+
+def mark(point: Point, laid: Laid, w: Words) -> str:
+    """The short certainty mark after *point*, unless its section says it once."""
+    if laid.certainty is not None or point.certainty is None:
+        return ""
+    return w.certainty_mark(point.certainty)
+
+
+def needs_legend(laid: Iterable[Laid]) -> bool:
+    """Whether any point on the page carries its own certainty mark."""
+    return any(
+        laid_section.certainty is None and point.certainty is not None
+        for laid_section in laid
+        for block in laid_section.blocks
+        for group in block.groups
+        for point in group.points
+    )
+
+
+def section_certainty(laid: Laid, w: Words) -> str:
+    """'How sure we are of every point here: fairly sure.' or ''."""
+    if laid.certainty is None:
+        return ""
+    return w.text("certainty.section", level=w.text(f"certainty.mark.{laid.certainty.value}"))
+
+
+def pair_label(match: HeadToHead, w: Words) -> str:
+    """'Head-to-head, Tubular vs Open': both procedures of a finding, named."""
+    other = match.other.name if match.other else match.finding.other
+    return w.text("label.head-to-head-pair", a=match.subject.name, b=other)
+
+
+def bar_reason(row: Row, w: Words) -> str:
+    """Why a numeric row draws no bar ('' when it draws one or has nothing to draw)."""
+    if row.bar.comparable or not row.bar.why:
+        return ""
+    bases = ", ".join(b or w.text("bar.not-said") for b in dict.fromkeys(row.bar.bases))
+    return w.text(f"bar.{row.bar.why}", bases=bases)
+
+
+def cell_amount(
+    value: AspectValue, view: ComparisonView | Explanation, w: Words, *, with_text: bool = True
+) -> str:
+    """A figure with what it measured and, on an unnarrowed page, the region it is for."""
+    more = w.qualifiers(value, region=view.region is None)
+    amount = w.amount(value, with_text=with_text)
+    return f"{amount} ({more})" if more else amount
+
+
+def missing_value(row: Row, column: int, w: Words) -> str:
+    """What a cell with no value says: no good data, or that the figure is elsewhere."""
+    region = row.elsewhere[column] if row.elsewhere else None
+    if region is not None:
+        return w.text("amount.elsewhere", region=w.text(f"region.{region.value}.in"))
+    return w.text("amount.no-good-data")
 
 
 def join_nonempty(*parts: str) -> str:
@@ -121,7 +196,7 @@ def answer_card(answer: Answer, w: Words) -> Card:
         place = w.aspect_label(answer.place)
     name = proc.name if proc else ""
     if answer.region is not None:
-        region = w.text(f"region.{answer.region.value}")
+        region = w.text(f"region.{answer.region.value}").lower()
         title = w.text("answer.title-region", name=name, place=place, region=region)
     else:
         title = w.text("answer.title", name=name, place=place)

@@ -8,25 +8,34 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from html import escape
 from typing import TextIO
 from urllib.parse import quote, urlsplit
 
 from foracli.content import Words, words
+from foracli.core.layout import Laid
 from foracli.core.model import (
     SECTIONS_BY_KEY,
     AspectValue,
     Point,
-    Procedure,
     Source,
     Term,
     end_sentence,
 )
-from foracli.core.query import ComparisonView, Handout
+from foracli.core.query import ComparisonView, Explanation, Handout, Row
 from foracli.render.common import (
     Citations,
+    bar_reason,
+    cell_amount,
     certainty_sentence,
     finding_phrase,
+    laid_out,
+    mark,
+    missing_value,
+    needs_legend,
+    pair_label,
+    section_certainty,
     source_line,
 )
 
@@ -69,9 +78,15 @@ th, td { padding: 0.45rem 0.5rem; border: 1px solid #bbb; text-align: left;
   vertical-align: top; }
 thead th { border-bottom: 2px solid #555; }
 .nodata { font-style: italic; color: #555; }
+.caveat { display: block; font-weight: 400; font-style: italic; font-size: 0.85em;
+  color: #444; }
+.legend { font-size: 0.9rem; color: #444; }
+.group { margin: 0.8rem 0 0.2rem; font-weight: 700; }
+.answer { display: block; height: 2.6em; border-bottom: 1px solid #999;
+  background: repeating-linear-gradient(transparent 0 1.25em, #ddd 1.25em 1.3em); }
+.sources { font-size: 0.8rem; }
 dt { margin-top: 0.7rem; font-weight: 700; }
 dd { margin: 0.1rem 0 0; }
-.sources { font-size: 0.95rem; }
 .sources li { overflow-wrap: anywhere; }
 footer { margin-top: 2.5rem; padding-top: 0.8rem; border-top: 2px solid #555;
   font-size: 0.95rem; }
@@ -87,9 +102,24 @@ footer { margin-top: 2.5rem; padding-top: 0.8rem; border-top: 2px solid #555;
   tbody th { border-bottom: 1px solid #bbb; }
   td::before { content: attr(data-label) ": "; font-weight: 700; }
 }
-@page { size: A4; margin: 18mm; }
+@page { size: A4; margin: 14mm 15mm 16mm; }
 @media print {
-  body { max-width: none; padding: 0; font-size: 11pt; color: #000; }
+  body { max-width: none; padding: 0; font-size: 10pt; line-height: 1.3; color: #000; }
+  h2 { margin-top: 0.9rem; font-size: 13pt; }
+  h1 { font-size: 18pt; }
+  .answer { height: 2.2em; }
+  table { font-size: 9pt; }
+  th, td { padding: 0.25rem 0.4rem; }
+  li { margin: 0.25rem 0; }
+  .sources { font-size: 7.5pt; line-height: 1.25; }
+  .sources ol, #glossary dl { columns: 2; column-gap: 6mm; }
+  .sources.short { font-size: 6pt; line-height: 1.2; }
+  .sources.short ol { columns: 3; column-gap: 4mm; padding-left: 1.6rem; }
+  .sources.short a.id::after { content: none; }
+  #glossary { font-size: 8pt; line-height: 1.2; }
+  #glossary dl { columns: 3; column-gap: 5mm; }
+  #glossary dt { margin-top: 0.3rem; }
+  .sources li { margin: 0.1rem 0; }
   a { color: inherit; }
   table { font-size: 10pt; }
   a.id::after { content: " <" attr(href) ">"; }
@@ -128,7 +158,7 @@ def render_handout(page: Handout, out: TextIO, w: Words) -> None:
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(w.text('handout.title', title=title))}</title>",
-        f"<style>\n{STYLE}</style>",
+        f"<style>\n{STYLE}{_page_footer(w.review(shown))}</style>",
         "</head>",
         "<body>",
         "<header>",
@@ -140,19 +170,23 @@ def render_handout(page: Handout, out: TextIO, w: Words) -> None:
         "</header>",
         "<main>",
     ]
-    for section in view.sections:
-        spec = SECTIONS_BY_KEY[section.key]
-        tag = "ol" if spec.numbered else "ul"
+    laid = [laid_out(view, section) for section in view.sections]
+    if needs_legend(laid):
+        parts.append(f'<p class="legend">{escape(w.text("certainty.legend"))}</p>')
+    for section, section_laid in zip(view.sections, laid, strict=True):
         parts.append(f'<section id="{section.key}">')
-        parts.append(f"<h2>{escape(w.section_title(spec.key, proc.approach))}</h2>")
-        parts.append(f"<{tag}>")
-        parts += [f"<li>{_point(p, citations, w)}</li>" for p in section.points]
-        parts += [f"</{tag}>", "</section>"]
-    if comparison:
-        parts += _comparison(comparison, citations, w)
+        parts.append(f"<h2>{escape(w.section_title(section.key, proc.approach))}</h2>")
+        parts += _section(section_laid, citations, w)
+        parts.append("</section>")
+        if section.key == "key-points" and view.glance and comparison is None:
+            parts += _figures(view, citations, w)
+        if section.key == "key-points" and comparison is not None and not page.full:
+            parts += _comparison(comparison, citations, w, short=True)
+    if comparison and page.full:
+        parts += _comparison(comparison, citations, w, short=False)
     if terms:
         parts += _glossary(terms, w)
-    parts += _sources(sources, citations, w)
+    parts += _sources(sources, citations, w, notes=page.full)
     parts += [
         "</main>",
         "<footer>",
@@ -163,6 +197,67 @@ def render_handout(page: Handout, out: TextIO, w: Words) -> None:
         "</html>",
     ]
     out.write("\n".join(parts) + "\n")
+
+
+def _page_footer(review: str) -> str:
+    """Print margins: the review dates bottom left, 'Page 2 of 4' bottom right."""
+    quoted = review.replace("\\", "\\\\").replace('"', '\\"')
+    return (
+        "@page {\n"
+        f'  @bottom-left {{ content: "{quoted}"; font-size: 8pt; color: #444; }}\n'
+        '  @bottom-right { content: "Page " counter(page) " of " counter(pages);'
+        " font-size: 8pt; color: #444; }\n"
+        "}\n"
+    )
+
+
+def _section(laid: Laid, citations: Citations, w: Words) -> list[str]:
+    """A section's lists: its shared certainty once, region headings, labels once."""
+    parts = []
+    if laid.certainty is not None:
+        parts.append(f'<p class="certainty">{escape(section_certainty(laid, w))}</p>')
+    tag = "ol" if SECTIONS_BY_KEY[laid.key].numbered else "ul"
+    answers = laid.key == "questions"
+    for block in laid.blocks:
+        if laid.split and block.region is not None:
+            parts.append(f"<h3>{escape(w.region(block.region))}</h3>")
+        for group in block.groups:
+            if group.label:
+                parts.append(f'<p class="group">{escape(group.label)}</p>')
+            parts.append(f"<{tag}>")
+            for point in group.points:
+                body = _point(point, citations, w, laid)
+                room = '<span class="answer"></span>' if answers else ""
+                parts.append(f"<li>{body}{room}</li>")
+            parts.append(f"</{tag}>")
+    return parts
+
+
+def _figures(view: Explanation, citations: Citations, w: Words) -> list[str]:
+    """The page's own figures at a glance, each with what it measured."""
+    parts = [
+        '<section id="figures">',
+        f"<h2>{escape(w.text('heading.figures'))}</h2>",
+        '<table class="figures">',
+        "<tbody>",
+    ]
+    for value in view.glance:
+        body = _join(
+            escape(cell_amount(value, view, w)),
+            _mark(value, w),
+            _marks(value.sources, citations),
+        )
+        parts.append(
+            f'<tr><th scope="row">{escape(w.aspect_label(value.key))}</th><td>{body}</td></tr>'
+        )
+    parts += ["</tbody>", "</table>", "</section>"]
+    return parts
+
+
+def _mark(item: Point | AspectValue, w: Words) -> str:
+    if item.certainty is None:
+        return ""
+    return f'<em class="certainty">{escape(w.certainty_mark(item.certainty))}</em>'
 
 
 def _unique(sources: Iterable[Source]) -> list[Source]:
@@ -186,25 +281,34 @@ def _join(*parts: str) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _point(point: Point, citations: Citations, w: Words) -> str:
+def _point(point: Point, citations: Citations, w: Words, laid: Laid) -> str:
     label = f"<strong>{escape(point.label)}:</strong> " if point.label else ""
-    return _join(label + escape(point.text), _sure(point, w), _marks(point.sources, citations))
+    sure = mark(point, laid, w)
+    return _join(
+        label + escape(point.text),
+        f'<em class="certainty">{escape(sure)}</em>' if sure else "",
+        _marks(point.sources, citations),
+    )
 
 
-def _cell(proc: Procedure, value: AspectValue | None, citations: Citations, w: Words) -> str:
+def _cell(
+    view: ComparisonView, row: Row, column: int, citations: Citations, w: Words, *, short: bool
+) -> str:
+    proc, value = view.procedures[column], row.values[column]
     td = f'<td data-label="{escape(proc.name)}">'
     if value is None:
-        return f'{td}<span class="nodata">{w.text("amount.no-good-data")}</span></td>'
+        return f'{td}<span class="nodata">{escape(missing_value(row, column, w))}</span></td>'
+    amount = cell_amount(value, view, w, with_text=not short)
     body = _join(
-        escape(end_sentence(w.amount(value))),
-        escape(value.note or ""),
-        _sure(value, w),
+        escape(end_sentence(amount)),
+        "" if short else escape(value.note or ""),
+        _mark(value, w) if short else _sure(value, w),
         _marks(value.sources, citations),
     )
     return f"{td}{body}</td>"
 
 
-def _comparison(view: ComparisonView, citations: Citations, w: Words) -> list[str]:
+def _comparison(view: ComparisonView, citations: Citations, w: Words, *, short: bool) -> list[str]:
     names = [escape(p.name) for p in view.procedures]
     parts = [
         '<section id="comparison">',
@@ -218,13 +322,19 @@ def _comparison(view: ComparisonView, citations: Citations, w: Words) -> list[st
         "<tbody>",
     ]
     for row in view.rows:
+        if short and not row.spec.unit:
+            continue  # at a glance: the figures; the words are in --full
         cells = "".join(
-            _cell(p, v, citations, w) for p, v in zip(view.procedures, row.values, strict=True)
+            _cell(view, row, n, citations, w, short=short) for n in range(len(view.procedures))
         )
-        parts.append(f'<tr><th scope="row">{escape(w.aspect_label(row.spec.key))}</th>{cells}</tr>')
+        why = bar_reason(row, w)
+        why = why[:1].upper() + why[1:]
+        caveat = f'<span class="caveat">{escape(why)}</span>' if why else ""
+        label = escape(w.aspect_label(row.spec.key))
+        parts.append(f'<tr><th scope="row">{label}{caveat}</th>{cells}</tr>')
     parts += ["</tbody>", "</table>"]
     findings = [(row, match) for row in view.rows for match in row.head_to_head]
-    if findings:
+    if findings and not short:
         parts += [f"<h3>{escape(w.text('heading.studies-found'))}</h3>", "<ul>"]
         for row, match in findings:
             found = match.finding
@@ -236,9 +346,8 @@ def _comparison(view: ComparisonView, citations: Citations, w: Words) -> list[st
                 f'<em class="certainty">{escape(sure)}</em>' if sure else "",
                 _marks(found.sources, citations),
             )
-            parts.append(
-                f"<li><strong>{escape(w.aspect_label(row.spec.key))}:</strong> {body}</li>"
-            )
+            label = f"{w.aspect_label(row.spec.key)}, {pair_label(match, w)}"
+            parts.append(f"<li><strong>{escape(label)}:</strong> {body}</li>")
         parts.append("</ul>")
     parts.append("</section>")
     return parts
@@ -256,17 +365,20 @@ def _glossary(terms: Sequence[Term], w: Words) -> list[str]:
     return parts
 
 
-def _sources(sources: Sequence[Source], citations: Citations, w: Words) -> list[str]:
+def _sources(
+    sources: Sequence[Source], citations: Citations, w: Words, *, notes: bool = True
+) -> list[str]:
     if not sources:
         return []
     parts = [
-        '<section id="sources" class="sources">',
+        f'<section id="sources" class="sources{"" if notes else " short"}">',
         f"<h2>{escape(w.text('heading.sources'))}</h2>",
         "<ol>",
     ]
     for source in sources:
         number = citations.numbers[source.id]
-        parts.append(f'<li id="source-{number}">{_citation(source, w)}</li>')
+        body = _citation(source, w) if notes else _short_citation(source, w)
+        parts.append(f'<li id="source-{number}">{body}</li>')
     parts += ["</ol>", "</section>"]
     return parts
 
@@ -284,9 +396,24 @@ def _links(source: Source) -> list[tuple[str, str]]:
     return links
 
 
-def _citation(source: Source, w: Words) -> str:
-    """`source_line`, escaped, with its DOI, PMID or URL turned into links."""
-    text = source_line(source, w)
+def _short_citation(source: Source, w: Words) -> str:
+    """The short handout's small print: first author and 'et al.', the DOI or PMID, and
+    for a web page only its site's name, linked (`foracli sources` has the rest)."""
+    names = (source.authors or "").split(", ")
+    authors = f"{names[0]} et al" if len(names) > 2 else source.authors
+    url = source.url if source.url and urlsplit(source.url).scheme in ("http", "https") else None
+    brief = replace(source, authors=authors, url=None if (source.doi or source.pmid) else url)
+    if brief.url is None or url is None:
+        return _citation(replace(brief, url=None), w, notes=False)
+    site = urlsplit(url).netloc.removeprefix("www.")
+    text = _citation(replace(brief, url=None), w, notes=False)
+    return f'{text} <a href="{escape(url)}">{escape(site)}</a>'
+
+
+def _citation(source: Source, w: Words, *, notes: bool = True) -> str:
+    """`source_line`, escaped, with its DOI, PMID or URL turned into links (the short
+    handout leaves out the finders' notes: `foracli sources` prints them)."""
+    text = source_line(source, w) if notes else f"{w.citation(source)} ({w.evidence_label(source)})"
     end_of_citation = len(w.citation(source))  # the ids end it; the note may repeat them
     spans = []
     for label, href in _links(source):

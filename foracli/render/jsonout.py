@@ -11,7 +11,8 @@ from typing import Any, TextIO
 
 from foracli.content import Words
 from foracli.core.errors import Problem
-from foracli.core.model import AspectValue, Point, Procedure, Source
+from foracli.core.layout import shared_certainty
+from foracli.core.model import AspectValue, Certainty, Point, Procedure, Source
 from foracli.core.query import (
     AnswerKind,
     AnswerView,
@@ -22,6 +23,7 @@ from foracli.core.query import (
     SearchResult,
     SourceList,
 )
+from foracli.render.common import bar_reason, pair_label
 
 SCHEMA_VERSION = 1
 
@@ -54,6 +56,8 @@ def _point(point: Point) -> dict[str, Any]:
         "label": point.label,
         "sources": list(point.sources),
         "certainty": point.certainty.value if point.certainty else None,
+        "region": point.region.value if point.region else None,
+        "short": point.short,
     }
 
 
@@ -69,6 +73,9 @@ def _value(value: AspectValue | None, w: Words) -> dict[str, Any] | None:
         "note": value.note,
         "sources": list(value.sources),
         "certainty": value.certainty.value if value.certainty else None,
+        "region": value.region.value if value.region else None,
+        "basis": value.basis,
+        "timeframe": value.timeframe,
     }
 
 
@@ -101,6 +108,10 @@ def _evidence(source: Source) -> dict[str, Any]:
     }
 
 
+def _level(certainty: Certainty | None) -> str | None:
+    return certainty.value if certainty else None
+
+
 def _dump(document: dict[str, Any], out: TextIO) -> None:
     out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
@@ -117,9 +128,13 @@ def render_explanation(view: Explanation, out: TextIO, w: Words) -> None:
                     "key": section.key,
                     "title": w.section_title(section.key, view.procedure.approach),
                     "points": [_point(p) for p in section.points],
+                    "certainty": _level(shared_certainty(section.points)),
                 }
                 for section in view.sections
             ],
+            "region": view.region.value if view.region else None,
+            "brief": view.brief,
+            "figures": [{"aspect": v.key, **(_value(v, w) or {})} for v in view.glance],
             "sources": [_source(s, w) for s in view.sources],
             "disclaimer": w.text("disclaimer"),
         },
@@ -148,6 +163,8 @@ def render_comparison(view: ComparisonView, out: TextIO, w: Words) -> None:
                             "other": m.finding.other,
                             "finding": m.finding.finding.value,
                             "text": m.finding.text,
+                            "pair": pair_label(m, w),
+                            "region": m.finding.region.value if m.finding.region else None,
                             "sources": list(m.finding.sources),
                             "certainty": (
                                 m.finding.certainty.value if m.finding.certainty else None
@@ -156,9 +173,15 @@ def render_comparison(view: ComparisonView, out: TextIO, w: Words) -> None:
                         for m in row.head_to_head
                     ],
                     "evidence": [_evidence(s) for s in view.row_sources(row)],
+                    "bar": {
+                        "drawn": row.bar.comparable,
+                        "basis": row.bar.basis,
+                        "why_not": bar_reason(row, w) or None,
+                    },
                 }
                 for row in view.rows
             ],
+            "region": view.region.value if view.region else None,
             "sources": [_source(s, w) for s in view.sources],
             "disclaimer": w.text("disclaimer"),
         },

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from foracli.content import Words, words
+from foracli.core.layout import Laid
 from foracli.core.model import SECTIONS_BY_KEY, Procedure, Source, end_sentence
 from foracli.core.query import (
     AnswerView,
@@ -24,10 +25,18 @@ from foracli.render import StreamRenderer
 from foracli.render.common import (
     Citations,
     answer_card,
+    bar_reason,
+    cell_amount,
     certainty_sentence,
     finding_phrase,
     join_nonempty,
+    laid_out,
+    mark,
+    missing_value,
+    needs_legend,
     nothing_lines,
+    pair_label,
+    section_certainty,
     source_line,
 )
 
@@ -48,26 +57,65 @@ def _notes(ids: Iterable[str], citations: Citations) -> str:
 
 
 def render_explanation(view: Explanation, out: TextIO, w: Words) -> None:
-    """Write one procedure page as Markdown to *out*."""
+    """Write one procedure page as Markdown to *out*: the short version first."""
     citations = Citations.of(view.sources)
     proc = view.procedure
     lines = [f"# {escape(proc.name)}", "", escape(proc.summary)]
-    if view.variants:
+    if view.complete and view.variants:
         lines += ["", escape(w.see_also(view.variants))]
-    for section in view.sections:
-        spec = SECTIONS_BY_KEY[section.key]
-        lines += ["", f"## {escape(w.section_title(spec.key, proc.approach))}", ""]
-        for n, point in enumerate(section.points, start=1):
-            bullet = f"{n}." if spec.numbered else "-"
-            label = f"**{escape(point.label)}:** " if point.label else ""
-            body = join_nonempty(
-                label + escape(point.text),
-                f"*{certainty_sentence(point, w)}*" if point.certainty else "",
-                _notes(point.sources, citations),
-            )
-            lines.append(f"{bullet} {body}")
+    laid = [laid_out(view, section) for section in view.sections]
+    if needs_legend(laid):
+        lines += ["", f"*{escape(w.text('certainty.legend'))}*"]
+    for section, shown in zip(view.sections, laid, strict=True):
+        lines += ["", f"## {escape(w.section_title(section.key, proc.approach))}", ""]
+        lines += _section_lines(shown, citations, w)
+        if section.key == "key-points" and view.glance:
+            lines += ["", f"## {escape(w.text('heading.figures'))}", ""]
+            lines += [
+                f"- **{escape(w.aspect_label(v.key))}:** "
+                + join_nonempty(
+                    escape(end_sentence(cell_amount(v, view, w))),
+                    _notes(v.sources, citations),
+                )
+                for v in view.glance
+            ]
+    if view.brief:
+        lines += ["", escape(w.text("brief.more", id=proc.id))]
     lines += _footer(view.sources, citations, [proc], w)
     out.write("\n".join(lines) + "\n")
+
+
+def _section_lines(laid: Laid, citations: Citations, w: Words) -> list[str]:
+    """A section's lists: its shared certainty once, region headings, labels once."""
+    lines: list[str] = []
+    if laid.certainty is not None:
+        lines += [f"*{escape(section_certainty(laid, w))}*", ""]
+    numbered = SECTIONS_BY_KEY[laid.key].numbered
+    for block in laid.blocks:
+        if laid.split and block.region is not None:
+            lines += ["", f"### {escape(w.region(block.region))}", ""]
+        n = 0
+        for group in block.groups:
+            if group.label:
+                if lines and lines[-1]:
+                    lines.append("")
+                lines += [f"**{escape(group.label)}**", ""]
+            for point in group.points:
+                n += 1
+                bullet = f"{n}." if numbered else "-"
+                label = f"**{escape(point.label)}:** " if point.label else ""
+                sure = mark(point, laid, w)
+                body = join_nonempty(
+                    label + escape(point.text),
+                    f"*{escape(sure)}*" if sure else "",
+                    _notes(point.sources, citations),
+                )
+                lines.append(f"{bullet} {body}")
+            if group.label:
+                lines.append("")
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
 
 
 def render_comparison(view: ComparisonView, out: TextIO, w: Words) -> None:
@@ -75,30 +123,38 @@ def render_comparison(view: ComparisonView, out: TextIO, w: Words) -> None:
     citations = Citations.of(view.sources)
     names = [escape(p.name) for p in view.procedures]
     lines = [f"# {' vs '.join(names)}", ""]
+    if any(v and v.certainty for r in view.rows for v in r.values):
+        lines += [f"*{escape(w.text('certainty.legend'))}*", ""]
     lines.append(f"| {escape(w.text('column.aspect'))} | " + " | ".join(names) + " |")
     lines.append("|---" * (len(names) + 1) + "|")
     for row in view.rows:
         cells = []
-        for value in row.values:
+        for column, value in enumerate(row.values):
             if value is None:
-                cells.append(w.text("amount.no-good-data"))
+                cells.append(escape(missing_value(row, column, w)))
                 continue
             cells.append(
                 join_nonempty(
-                    escape(end_sentence(w.amount(value))),
+                    escape(end_sentence(cell_amount(value, view, w))),
                     escape(value.note or ""),
+                    f"*{w.certainty_mark(value.certainty)}*" if value.certainty else "",
                     _notes(value.sources, citations),
                 )
             )
-        lines.append(f"| {escape(w.aspect_label(row.spec.key))} | " + " | ".join(cells) + " |")
+        label = escape(w.aspect_label(row.spec.key))
+        why = bar_reason(row, w)
+        if why:
+            label += f": {escape(why)}"
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
     findings = [(row, match) for row in view.rows for match in row.head_to_head]
     if findings:
         lines += ["", "## " + w.text("heading.studies-found"), ""]
         for row, match in findings:
             found = match.finding
             verdict = escape(finding_phrase(found, match.subject, w))
+            lead = f"{w.aspect_label(row.spec.key)}, {pair_label(match, w)}"
             lines.append(
-                f"- **{escape(w.aspect_label(row.spec.key))}:** "
+                f"- **{escape(lead)}:** "
                 + join_nonempty(
                     end_sentence(verdict),
                     escape(found.text),
@@ -134,7 +190,8 @@ def render_sources(view: SourceList, out: TextIO, w: Words) -> None:
 def _footer(
     sources: Iterable[Source], citations: Citations, procs: Iterable[Procedure], w: Words
 ) -> list[str]:
-    lines = ["", "## " + w.text("heading.sources")]
+    sources = list(sources)
+    lines = ["", "## " + w.text("heading.sources")] if sources else []
     for source in sources:
         lines += ["", f"[^{citations.numbers[source.id]}]: {escape(source_line(source, w))}"]
     lines += [
@@ -158,11 +215,11 @@ def render_procedures(view: ProcedureList, out: TextIO, w: Words) -> None:
 def render_search(view: SearchResult, out: TextIO, w: Words) -> None:
     """A Markdown list of search hits."""
     lines = ["# " + w.text("heading.search", query=escape(view.query)), ""]
-    lines += [
-        f"- **{escape(h.document.procedure)}**, {escape(w.place(h.document.section))}: "
-        f"{escape(h.document.text)}"
-        for h in view.hits
-    ]
+    for hit in view.hits:
+        place = w.place(hit.document.section)
+        # An aspect's text leads with its label; said once is enough.
+        text = hit.document.text.removeprefix(f"{place}: ")
+        lines.append(f"- **{escape(hit.document.procedure)}**, {escape(place)}: {escape(text)}")
     out.write("\n".join(lines) + "\n")
 
 

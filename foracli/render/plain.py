@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from foracli.content import Words
+from foracli.core.layout import Laid
 from foracli.core.model import SECTIONS_BY_KEY, Procedure, Source, end_sentence
 from foracli.core.query import (
     AnswerView,
@@ -25,30 +26,68 @@ from foracli.render import StreamRenderer
 from foracli.render.common import (
     Citations,
     answer_card,
+    cell_amount,
     certainty_sentence,
     finding_phrase,
     join_nonempty,
+    laid_out,
+    missing_value,
+    needs_legend,
     nothing_lines,
+    pair_label,
     point_parts,
+    section_certainty,
     source_line,
 )
 
 
 def render_explanation(view: Explanation, out: TextIO, w: Words) -> None:
-    """Write one procedure page as plain text to *out*."""
+    """Write one procedure page as plain text to *out*: the short version first."""
     citations = Citations.of(view.sources)
-    lines = [view.procedure.name, view.procedure.summary]
-    if view.variants:
+    proc = view.procedure
+    lines = [proc.name, proc.summary]
+    if view.complete and view.variants:
         lines.append(w.see_also(view.variants))
-    for section in view.sections:
-        spec = SECTIONS_BY_KEY[section.key]
-        lines += ["", w.section_title(spec.key, view.procedure.approach)]
-        for n, point in enumerate(section.points, start=1):
-            bullet = f"{n}. " if spec.numbered else "- "
-            label, text, sure, refs = point_parts(point, citations, w)
-            lines.append(bullet + join_nonempty(label + text, sure, refs))
-    lines += _footer(view.sources, citations, [view.procedure], w)
+    laid = [laid_out(view, section) for section in view.sections]
+    if needs_legend(laid):
+        lines.append(w.text("certainty.legend"))
+    for section, shown in zip(view.sections, laid, strict=True):
+        lines += ["", w.section_title(section.key, proc.approach)]
+        lines += _section_lines(shown, citations, w)
+        if section.key == "key-points" and view.glance:
+            lines += ["", w.text("heading.figures")]
+            lines += [
+                f"- {w.aspect_label(v.key)}: {end_sentence(cell_amount(v, view, w))}"
+                for v in view.glance
+            ]
+    if view.brief:
+        lines += ["", w.text("brief.more", id=proc.id)]
+    lines += _footer(view.sources, citations, [proc], w)
     out.write("\n".join(lines) + "\n")
+
+
+def _section_lines(laid: Laid, citations: Citations, w: Words) -> list[str]:
+    """A section's lines: its shared certainty, region headings, labels said once."""
+    lines = []
+    if laid.certainty is not None:
+        lines.append(section_certainty(laid, w))
+    numbered = SECTIONS_BY_KEY[laid.key].numbered
+    for block in laid.blocks:
+        indent = ""
+        if laid.split and block.region is not None:
+            lines.append(f"{w.region(block.region)}:")
+        n = 0
+        for group in block.groups:
+            inner = indent
+            if group.label:
+                lines.append(f"{indent}{group.label}:")
+                inner = indent + "  "
+            for point in group.points:
+                n += 1
+                bullet = f"{n}. " if numbered else "- "
+                label, text, sure, refs = point_parts(point, citations, w, laid)
+                lines.append(inner + bullet + join_nonempty(label + text, sure, refs))
+    return lines
 
 
 def render_comparison(view: ComparisonView, out: TextIO, w: Words) -> None:
@@ -57,13 +96,13 @@ def render_comparison(view: ComparisonView, out: TextIO, w: Words) -> None:
     lines = [w.text("versus").join(p.name for p in view.procedures)]
     for row in view.rows:
         lines += ["", w.aspect_label(row.spec.key)]
-        for proc, value in zip(view.procedures, row.values, strict=True):
+        for column, (proc, value) in enumerate(zip(view.procedures, row.values, strict=True)):
             if value is None:
-                lines.append(f"- {proc.name}: {w.text('amount.no-good-data')}.")
+                lines.append(f"- {proc.name}: {end_sentence(missing_value(row, column, w))}")
                 continue
             cell = join_nonempty(
-                end_sentence(w.amount(value)),
-                value.note or "",
+                end_sentence(cell_amount(value, view, w)),
+                end_sentence(value.note) if value.note else "",
                 certainty_sentence(value, w),
                 citations.bracket(value.sources),
             )
@@ -72,7 +111,7 @@ def render_comparison(view: ComparisonView, out: TextIO, w: Words) -> None:
             found = match.finding
             verdict = finding_phrase(found, match.subject, w)
             lines.append(
-                f"- {w.text('label.head-to-head')}: "
+                f"- {pair_label(match, w)}: "
                 + join_nonempty(
                     end_sentence(verdict),
                     found.text,
@@ -100,8 +139,8 @@ def render_sources(view: SourceList, out: TextIO, w: Words) -> None:
 def _footer(
     sources: Iterable[Source], citations: Citations, procs: Iterable[Procedure], w: Words
 ) -> list[str]:
-    lines = ["", w.text("heading.sources")]
-    lines += [f"[{citations.numbers[s.id]}] {source_line(s, w)}" for s in sources]
+    cited = [f"[{citations.numbers[s.id]}] {source_line(s, w)}" for s in sources]
+    lines = ["", w.text("heading.sources"), *cited] if cited else []
     lines += ["", w.review(procs), w.text("disclaimer"), w.text("emergency")]
     return lines
 
@@ -127,7 +166,8 @@ def render_glossary(view: GlossaryView, out: TextIO, w: Words) -> None:
         if term.aliases:
             out.write(f"{w.text('label.also-called')}: {', '.join(term.aliases)}\n")
         for pid, section in view.used_in[term.key]:
-            out.write(f"{w.text('label.used-in')}: {pid}\t{w.place(section)}\n")
+            place = w.place(section, view.approaches.get(pid))
+            out.write(f"{w.text('label.used-in')}: {pid}\t{place}\n")
 
 
 def render_answer(view: AnswerView, out: TextIO, w: Words) -> None:
@@ -140,7 +180,10 @@ def render_answer(view: AnswerView, out: TextIO, w: Words) -> None:
     lines: list[str] = []
     for answer in view.answers:
         card = answer_card(answer, w)
-        lines += [card.title, join_nonempty(card.text, card.certainty, citations.bracket(answer.sources))]
+        lines += [
+            card.title,
+            join_nonempty(card.text, card.certainty, citations.bracket(answer.sources)),
+        ]
         lines += [w.text("answer.more", command=card.more)] if card.more else []
         lines.append("")
     if view.sources:

@@ -11,15 +11,16 @@ from typing import TextIO
 
 from rich import box
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from foracli.content import Words, format_number, words
+from foracli.core.layout import Laid
 from foracli.core.model import (
     SECTIONS_BY_KEY,
     Procedure,
-    Section,
     Source,
     end_sentence,
 )
@@ -29,6 +30,7 @@ from foracli.core.query import (
     Explanation,
     GlossaryView,
     ProcedureList,
+    Row,
     SearchResult,
     SourceList,
 )
@@ -37,11 +39,21 @@ from foracli.render import PageRenderer, TerminalSettings
 from foracli.render.common import (
     Citations,
     answer_card,
-    nothing_lines,
-    certainty_sentence,
+    bar_reason,
+    cell_amount,
     finding_phrase,
+    laid_out,
+    mark,
+    missing_value,
+    needs_legend,
+    nothing_lines,
+    pair_label,
+    section_certainty,
     source_line,
 )
+
+READING_WIDTH = 100  # lines longer than this are hard to read; wider terminals get margins
+STACK_BELOW = 90  # narrower than this, compare stacks one block per procedure
 
 SECTION_STYLES = {
     "benefits": "green",
@@ -76,12 +88,15 @@ def make_console(file: TextIO, settings: TerminalSettings) -> Console:
             emoji=False,
             highlight=False,
         )
+    if console.width > READING_WIDTH:
+        console.width = READING_WIDTH
     return console
 
 
 def _refs(ids: Iterable[str], citations: Citations) -> str:
-    # No-break spaces keep "[1, 2, 3]" whole when a line wraps.
-    return citations.bracket(ids).replace(" ", "\u00a0")
+    # No spaces inside: Rich wraps at any whitespace (no-break spaces too), and
+    # "[1," / "3]" on two lines reads as two citations.
+    return citations.bracket(ids).replace(" ", "")
 
 
 def _bullets(rows: Sequence[tuple[str, Text]]) -> Table:
@@ -89,8 +104,8 @@ def _bullets(rows: Sequence[tuple[str, Text]]) -> Table:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True, justify="right")
     grid.add_column(overflow="fold")
-    for mark, text in rows:
-        grid.add_row(mark, text)
+    for bullet, text in rows:
+        grid.add_row(bullet, text)
     return grid
 
 
@@ -106,108 +121,174 @@ def _point_text(label: str | None, text: str, sure: str, refs: str) -> Text:
     return out
 
 
+def _section_body(laid: Laid, citations: Citations, w: Words) -> RenderableType:
+    """A section's points: the shared certainty once, region headings, labels once."""
+    parts: list[RenderableType] = []
+    if laid.certainty is not None:
+        parts.append(Text(section_certainty(laid, w), style="italic"))
+    numbered = SECTIONS_BY_KEY[laid.key].numbered
+    for block in laid.blocks:
+        if laid.split and block.region is not None:
+            if parts:
+                parts.append(Text(""))
+            parts.append(Text(w.region(block.region), style="bold underline"))
+        n = 0
+        rows: list[tuple[str, Text]] = []
+        for group in block.groups:
+            if group.label:
+                if rows:
+                    parts.append(_bullets(rows))
+                    rows = []
+                parts.append(Text(group.label, style="bold"))
+            for point in group.points:
+                n += 1
+                text = _point_text(
+                    point.label, point.text, mark(point, laid, w), _refs(point.sources, citations)
+                )
+                rows.append((f"{n}." if numbered else "•", text))
+            if group.label:
+                parts.append(Padding(_bullets(rows), (0, 0, 0, 2)))
+                rows = []
+        if rows:
+            parts.append(_bullets(rows))
+    return Group(*parts)
+
+
 def render_explanation(view: Explanation, console: Console, w: Words) -> None:
-    """Print one procedure page as a header and one panel per section."""
+    """Print one procedure page: a header, then one panel per section, key points first."""
+    if view.brief:
+        _print(console, _brief(view, w))
+        return
     citations = Citations.of(view.sources)
     proc = view.procedure
-    parts: list[RenderableType] = [
-        Panel(
-            Group(
-                Text(proc.name, style="bold cyan"),
-                Text(proc.summary),
-                *([Text(w.see_also(view.variants), style="dim")] if view.variants else []),
-            ),
-            box=box.HEAVY,
-            border_style="cyan",
-        )
-    ]
-    for section in view.sections:
-        spec = SECTIONS_BY_KEY[section.key]
+    laid = [laid_out(view, section) for section in view.sections]
+    header: list[RenderableType] = [Text(proc.name, style="bold cyan"), Text(proc.summary)]
+    if view.complete and view.variants:
+        header.append(Text(w.see_also(view.variants), style="dim"))
+    if needs_legend(laid):
+        header.append(Text(w.text("certainty.legend"), style="dim italic"))
+    parts: list[RenderableType] = [Panel(Group(*header), box=box.HEAVY, border_style="cyan")]
+    for section, shown in zip(view.sections, laid, strict=True):
         style = SECTION_STYLES.get(section.key, "blue")
-        if section.key == "recovery" and any(p.label for p in section.points):
-            parts.append(
-                Panel(
-                    _timeline(section, citations, w),
-                    title=Text(
-                        f" {w.section_title(spec.key, proc.approach)} ", style=f"bold {style}"
-                    ),
-                    title_align="left",
-                    border_style=style,
-                    box=box.ROUNDED,
-                )
-            )
-            continue
-        rows = [
-            (
-                f"{n}." if spec.numbered else "•",
-                _point_text(
-                    point.label,
-                    point.text,
-                    certainty_sentence(point, w),
-                    _refs(point.sources, citations),
-                ),
-            )
-            for n, point in enumerate(section.points, start=1)
-        ]
-        parts.append(
-            Panel(
-                _bullets(rows),
-                title=Text(f" {w.section_title(spec.key, proc.approach)} ", style=f"bold {style}"),
-                title_align="left",
-                border_style=style,
-                box=box.ROUNDED,
-            )
+        body = (
+            _timeline(shown, citations, w)
+            if section.key == "recovery" and any(p.label for p in section.points)
+            else _section_body(shown, citations, w)
         )
+        parts.append(_panel(body, w.section_title(section.key, proc.approach), style))
+        if section.key == "key-points" and view.glance:
+            parts.append(_panel(_figures(view, w), w.text("heading.figures"), "cyan"))
+    if view.brief:
+        parts.append(Text(w.text("brief.more", id=proc.id), style="dim"))
     parts += _footer(view.sources, citations, [proc], w)
     _print(console, parts)
 
 
-def _timeline(section: Section, citations: Citations, w: Words) -> Table:
-    """Recovery as a timeline: one stop per time label, its points beside it."""
+def _brief(view: Explanation, w: Words) -> list[RenderableType]:
+    """The one-screen version: headings instead of boxes, one line a figure."""
+    proc = view.procedure
+    citations = Citations.of(view.sources)
+    parts: list[RenderableType] = [Text(proc.name, style="bold cyan"), Text(proc.summary)]
+    for section in view.sections:
+        style = SECTION_STYLES.get(section.key, "blue")
+        title = w.section_title(section.key, proc.approach)
+        parts += [Text(""), Text(title, style=f"bold {style}")]
+        parts.append(_section_body(laid_out(view, section), citations, w))
+        if section.key == "key-points" and view.glance:
+            parts += [Text(""), Text(w.text("heading.figures"), style="bold cyan")]
+            parts.append(_figures(view, w))
+    parts += [
+        Text(""),
+        Text(w.text("brief.more", id=proc.id), style="dim"),
+        Text(w.review([proc]), style="dim"),
+        Text(w.text("disclaimer"), style="bold yellow"),
+    ]
+    return parts
+
+
+def _panel(body: RenderableType, title: str, style: str) -> Panel:
+    return Panel(
+        body,
+        title=Text(f" {title} ", style=f"bold {style}"),
+        title_align="left",
+        border_style=style,
+        box=box.ROUNDED,
+    )
+
+
+def _figures(view: Explanation, w: Words) -> Table:
+    """The page's own figures, each with what it measured (the brief's at a glance)."""
     grid = Table.grid(padding=(0, 1))
-    grid.add_column(justify="right", style="bold", no_wrap=True)
-    grid.add_column(no_wrap=True, style="blue")
+    grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
-    previous = None
-    for point in section.points:
-        label = point.label or ""
-        first = label != previous
-        previous = label
-        text = _point_text(
-            None, point.text, certainty_sentence(point, w), _refs(point.sources, citations)
+    for value in view.glance:
+        grid.add_row(
+            Text(w.aspect_label(value.key)), Text(cell_amount(value, view, w, with_text=False))
         )
-        if first and grid.row_count:
-            grid.add_row("", "│", "")
-        grid.add_row(label if first else "", "●" if first else "│", text)
     return grid
 
 
-def _bars(view: ComparisonView, width: int, w: Words) -> Table | None:
-    """Numeric rows as horizontal bars on a scale shared by the procedures in each row."""
+def _timeline(laid: Laid, citations: Citations, w: Words) -> RenderableType:
+    """Recovery as a timeline: one stop per time label, its points beside it."""
+    parts: list[RenderableType] = []
+    if laid.certainty is not None:
+        parts.append(Text(section_certainty(laid, w), style="italic"))
+    for block in laid.blocks:
+        if laid.split and block.region is not None:
+            parts.append(Text(w.region(block.region), style="bold underline"))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(justify="right", style="bold", no_wrap=True)
+        grid.add_column(no_wrap=True, style="blue")
+        grid.add_column(overflow="fold")
+        for group in block.groups:
+            for n, point in enumerate(group.points):
+                label = group.label or point.label or ""
+                text = _point_text(
+                    None, point.text, mark(point, laid, w), _refs(point.sources, citations)
+                )
+                # A shared label starts one stop; each point's own label starts its own.
+                first = bool(label) and (n == 0 or group.label is None)
+                if first and grid.row_count:
+                    grid.add_row("", "│", "")
+                grid.add_row(label if first else "", "●" if first or not label else "│", text)
+        parts.append(grid)
+    return Group(*parts)
+
+
+def _bars(view: ComparisonView, width: int, w: Words) -> Group | None:
+    """Numeric rows as bars on a scale shared by the procedures in each row, drawn only
+    when the figures measured the same thing; otherwise the row says why not."""
     rows = [r for r in view.rows if r.spec.unit and any(v and v.low is not None for v in r.values)]
     if not rows:
         return None
-    name_width = min(max(len(p.name) for p in view.procedures), 28)
+    name_width = min(max(len(p.name) for p in view.procedures), 24)
     bar_width = max(width - name_width - 24, 10)
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=False, overflow="fold", width=name_width)
-    grid.add_column(overflow="fold", width=bar_width)  # bars fit exactly; scale titles fold
-    grid.add_column(overflow="fold")
     colours = ["cyan", "magenta", "green", "yellow", "blue", "red"]
+    parts: list[RenderableType] = []
     for row in rows:
-        top = max((v.high if v.high is not None else v.low) or 0 for v in row.values if v) or 1
         label = w.aspect_label(row.spec.key)
-        scale = Text(
-            w.text("scale", label=label, unit=row.spec.unit, top=format_number(top)), "bold"
+        if parts:
+            parts.append(Text(""))
+        if not row.bar.comparable:
+            line = Text(f"{label}: ", style="bold")
+            line.append(bar_reason(row, w), style="italic")
+            parts.append(line)
+            continue
+        top = max((v.high if v.high is not None else v.low) or 0 for v in row.values if v) or 1
+        key = "scale.basis" if row.bar.basis else "scale"
+        scale = w.text(
+            key, label=label, unit=row.spec.unit, top=format_number(top), basis=row.bar.basis
         )
-        if grid.row_count:
-            grid.add_row("", "", "")
-        grid.add_row(Text(""), scale, Text(""))
+        parts.append(Text(scale, "bold"))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=False, overflow="fold", width=name_width)
+        grid.add_column(no_wrap=True, width=bar_width)
+        grid.add_column(overflow="fold")
         for n, (proc, value) in enumerate(zip(view.procedures, row.values, strict=True)):
             bar = Text()
             if value is None or value.low is None:
                 bar.append("·" * bar_width, style="dim")
-                amount = Text(w.text("amount.no-good-data"), style="dim italic")
+                amount = Text(missing_value(row, n, w), style="dim italic")
             else:
                 high = value.high if value.high is not None else value.low
                 start = min(round(value.low / top * bar_width), bar_width - 1)
@@ -217,77 +298,78 @@ def _bars(view: ComparisonView, width: int, w: Words) -> Table | None:
                 bar.append("─" * (bar_width - end), style="dim")
                 amount = Text(w.amount(value, with_text=False))
             grid.add_row(Text(proc.name), bar, amount)
-    return grid
+        parts.append(grid)
+    return Group(*parts)
+
+
+def _value_cell(
+    view: ComparisonView, row: Row, column: int, citations: Citations, w: Words
+) -> Text:
+    value = row.values[column]
+    if value is None:
+        return Text(missing_value(row, column, w), style="dim italic")
+    cell = Text(cell_amount(value, view, w), style="bold")
+    if value.note:
+        cell.append(f"\n{value.note}")
+    if value.certainty:
+        cell.append(f" {w.certainty_mark(value.certainty)}", style="italic")
+    refs = _refs(value.sources, citations)
+    if refs:
+        cell.append(f" {refs}", style="dim")
+    return cell
 
 
 def render_comparison(
     view: ComparisonView, console: Console, *, bars: bool = True, w: Words
 ) -> None:
-    """Print a comparison as a table, bars for the numbers, then head-to-head findings."""
+    """Print a comparison: at a glance first, then a table (stacked blocks on a narrow
+    terminal), then what head-to-head studies found."""
     citations = Citations.of(view.sources)
-    table = Table(
-        title=Text(w.text("versus").join(p.name for p in view.procedures), style="bold cyan"),
-        box=box.ROUNDED,
-        show_lines=True,
-        header_style="bold",
-        expand=True,
-    )
-    table.add_column("", style="bold", overflow="fold", ratio=2)
-    for proc in view.procedures:
-        table.add_column(Text(proc.name), overflow="fold", ratio=3)
-    for row in view.rows:
-        label = Text(w.aspect_label(row.spec.key), style="bold")
-        for match in row.head_to_head:
-            verdict = finding_phrase(match.finding, match.subject, w)
-            label.append(f"\n{w.text('label.head-to-head')}: {verdict}", style="italic yellow")
-        cells: list[RenderableType] = [label]
-        for value in row.values:
-            if value is None:
-                cells.append(Text(w.text("amount.no-good-data"), style="dim italic"))
-                continue
-            cell = Text(w.amount(value), style="bold")
-            if value.note:
-                cell.append(f"\n{value.note}")
-            sure = certainty_sentence(value, w)
-            if sure:
-                cell.append(f" {sure}", style="italic")
-            cell.append(f" {_refs(value.sources, citations)}", style="dim")
-            cells.append(cell)
-        table.add_row(*cells)
-    parts: list[RenderableType] = [table]
+    title = Text(w.text("versus").join(p.name for p in view.procedures), style="bold cyan")
+    parts: list[RenderableType] = [title]
     chart = _bars(view, console.width - 4, w) if bars else None
     if chart is not None:
-        parts.append(
-            Panel(
-                chart,
-                title=Text(f" {w.text('heading.at-a-glance')} ", style="bold cyan"),
-                title_align="left",
-                border_style="cyan",
-                box=box.ROUNDED,
-            )
-        )
+        parts.append(_panel(chart, w.text("heading.at-a-glance"), "cyan"))
+    if any(v and v.certainty for r in view.rows for v in r.values):
+        parts.append(Text(w.text("certainty.legend"), style="dim italic"))
+    if console.width < STACK_BELOW:
+        for column, proc in enumerate(view.procedures):
+            rows = [
+                (w.aspect_label(row.spec.key), _value_cell(view, row, column, citations, w))
+                for row in view.rows
+            ]
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(style="bold", overflow="fold", ratio=1)
+            grid.add_column(overflow="fold", ratio=3)
+            for label, cell in rows:
+                grid.add_row(Text(label), cell)
+            parts.append(_panel(grid, proc.name, "blue"))
+    else:
+        table = Table(box=box.ROUNDED, show_lines=True, header_style="bold", expand=True)
+        table.add_column("", style="bold", overflow="fold", ratio=2)
+        for proc in view.procedures:
+            table.add_column(Text(proc.name), overflow="fold", ratio=3)
+        for row in view.rows:
+            cells: list[RenderableType] = [Text(w.aspect_label(row.spec.key), style="bold")]
+            cells += [_value_cell(view, row, n, citations, w) for n in range(len(view.procedures))]
+            table.add_row(*cells)
+        parts.append(table)
     findings = [(row, match) for row in view.rows for match in row.head_to_head]
     if findings:
-        rows = []
+        items = []
         for row, match in findings:
             found = match.finding
-            text = Text(f"{w.aspect_label(row.spec.key)}: ", style="bold")
+            text = Text(f"{w.aspect_label(row.spec.key)}, ", style="bold")
+            text.append(f"{pair_label(match, w)}: ", style="bold")
             text.append(end_sentence(finding_phrase(found, match.subject, w)) + " ", style="yellow")
             text.append(found.text)
-            sure = certainty_sentence(found, w)
-            if sure:
-                text.append(f" {sure}", style="italic")
-            text.append(f" {_refs(found.sources, citations)}", style="dim")
-            rows.append(("•", text))
-        parts.append(
-            Panel(
-                _bullets(rows),
-                title=Text(f" {w.text('heading.studies-found')} ", style="bold yellow"),
-                title_align="left",
-                border_style="yellow",
-                box=box.ROUNDED,
-            )
-        )
+            if found.certainty:
+                text.append(f" {w.certainty_mark(found.certainty)}", style="italic")
+            refs = _refs(found.sources, citations)
+            if refs:
+                text.append(f" {refs}", style="dim")
+            items.append(("•", text))
+        parts.append(_panel(_bullets(items), w.text("heading.studies-found"), "yellow"))
     if view.evidence:
         parts.append(_evidence_table(view, citations, w))
     parts += _footer(view.sources, citations, view.procedures, w)
@@ -368,22 +450,19 @@ def render_procedures(view: ProcedureList, console: Console, w: Words) -> None:
 
 
 def render_search(view: SearchResult, console: Console, w: Words) -> None:
-    """Print hits as a table, matched words highlighted."""
-    table = Table(
-        title=Text(w.text("heading.search", query=view.query), style="bold cyan"),
-        box=box.ROUNDED,
-        expand=True,
-    )
-    table.add_column(w.text("column.where"), overflow="fold", ratio=2)
-    table.add_column(w.text("column.sentence"), overflow="fold", ratio=5)
+    """Print hits best first: where each is on one line (an id never breaks), the
+    matched words highlighted in the text below it."""
+    parts: list[RenderableType] = []
     for hit in view.hits:
+        if parts:
+            parts.append(Text(""))
         where = Text(hit.document.procedure, style="bold")
-        where.append(f"\n{w.place(hit.document.section)}", style="dim")
+        where.append(f" · {w.place(hit.document.section)}", style="dim")
         sentence = Text(hit.document.text)
         for start, end in highlight_spans(hit.document.text, hit.matched, w.language):
             sentence.stylize("bold yellow", start, end)
-        table.add_row(where, sentence)
-    console.print(table)
+        parts += [where, Padding(sentence, (0, 0, 0, 2))]
+    console.print(_panel(Group(*parts), w.text("heading.search", query=view.query), "cyan"))
 
 
 def render_glossary(view: GlossaryView, console: Console, w: Words) -> None:
@@ -394,7 +473,8 @@ def render_glossary(view: GlossaryView, console: Console, w: Words) -> None:
         if term.aliases:
             body.append(f"\n{w.text('label.also-called')}: {', '.join(term.aliases)}", style="dim")
         for pid, section in view.used_in[term.key]:
-            body.append(f"\n{w.text('label.used-in')}: {pid}, {w.place(section)}", style="dim")
+            place = w.place(section, view.approaches.get(pid))
+            body.append(f"\n{w.text('label.used-in')}: {pid}, {place}", style="dim")
         console.print(
             Panel(
                 body,
