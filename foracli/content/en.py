@@ -209,6 +209,12 @@ _STOPWORD_TEXT = (
     "will with would you your about after before long much many soon get back"
 )
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+# Fewer for telling what a question asks about: "how long", "when", "after" say a lot there.
+_ASKING_STOPWORD_TEXT = (
+    "a an and am are as at be been by for from i if in is it its me my mine of on or our "
+    "so that the their them there these they this those to us we you your"
+)
+ASKING_STOPWORDS = frozenset(_ASKING_STOPWORD_TEXT.split())
 # Everyday words people type for what the text calls something else.
 SYNONYMS = {
     "job": "work",

@@ -15,12 +15,11 @@ from __future__ import annotations
 import difflib
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from foracli.core.model import (
     ASPECTS,
-    SECTIONS,
     KnowledgeBase,
     Point,
     Procedure,
@@ -39,17 +38,18 @@ from foracli.core.search import (
     Document,
     Language,
     Query,
-    Synonyms,
+    Ways,
     Wording,
     named_procedures,
     procedure_documents,
+    query_of,
     rank,
     terms,
     words_of,
 )
 
 LIMIT = 3
-INTENT_WEIGHT, CONTENT_WEIGHT = 1.0, 0.8
+INTENT_WEIGHT, CONTENT_WEIGHT = 1.0, 0.4
 ANSWERED = (
     0.42  # below this closeness to a way of asking (and without the words on a page), no answer
 )
@@ -85,8 +85,8 @@ def ask(
     named, used = named_procedures(kb, words)
     region = region or _region(kb, words)
     rest = [w for i, w in enumerate(words) if i not in used]
-    query = _query(kb, rest, language)
-    ways = _Ways.of(kb, language)
+    query = query_of(kb, rest, language, named)
+    ways = Ways.of(kb, language)
     if len(named) >= 2:
         answers = _side_by_side(kb, named, query, ways, wording, region, limit)
     else:
@@ -147,60 +147,6 @@ def _region(kb: KnowledgeBase, words: Sequence[str]) -> Region | None:
     return named.pop() if len(named) == 1 else None
 
 
-def _query(kb: KnowledgeBase, words: Sequence[str], language: Language) -> Query:
-    """The question's stems, weighted, with the synonyms its phrases bring in."""
-    wanted = dict.fromkeys(terms(" ".join(words), language), 1.0)
-    for t in terms(" ".join(Synonyms.of(kb).expand(words)), language):
-        wanted.setdefault(t, 0.5)
-    return Query(wanted, ())
-
-
-@dataclass(frozen=True)
-class _Ways:
-    """The ways patients ask for each place and topic, as stem sets, with the weight
-    (idf) of each stem among all of them."""
-
-    places: dict[str, list[frozenset[str]]]
-    topics: dict[str, list[frozenset[str]]]
-    idf: dict[str, float]
-
-    @classmethod
-    def of(cls, kb: KnowledgeBase, language: Language) -> _Ways:
-        """The ways of the knowledge base, each place's key and aliases among them."""
-        places: dict[str, list[frozenset[str]]] = {}
-        fixed: list[tuple[str, Iterable[str]]] = [(s.key, s.aliases) for s in SECTIONS]
-        fixed += [(a.key, a.aliases) for a in ASPECTS]
-        for key, aliases in fixed:
-            ways = [*kb.asking.places.get(key, ()), key.replace("-", " ")]
-            ways += [a.replace("-", " ") for a in aliases]
-            places[key] = [frozenset(terms(w, language)) for w in ways]
-        topics = {
-            key: [frozenset(terms(w, language)) for w in topic.asks]
-            for key, topic in kb.asking.topics.items()
-        }
-        every = [s for group in (*places.values(), *topics.values()) for s in group if s]
-        df = Counter(t for s in every for t in s)
-        idf = {t: math.log(1 + len(every) / n) for t, n in df.items()}
-        return cls(places, topics, idf)
-
-    def closeness(self, ways: Sequence[frozenset[str]], query: Query) -> float:
-        """How close the question is to the nearest of *ways* (0 to 1, a cosine)."""
-        top = max(self.idf.values(), default=1.0)
-        asked = sum((self.idf.get(t, top) * w) ** 2 for t, w in query.wanted.items() if w == 1)
-        if not asked:
-            return 0.0
-        best = 0.0
-        for way in ways:
-            if not way:
-                continue
-            shared = sum(
-                self.idf.get(t, top) ** 2 * query.wanted[t] for t in way & query.wanted.keys()
-            )
-            size = sum(self.idf.get(t, top) ** 2 for t in way)
-            best = max(best, shared / math.sqrt(size * asked))
-        return min(best, 1.0)
-
-
 # -- choosing the answers ------------------------------------------------------
 
 
@@ -245,18 +191,18 @@ def _units(
 
 
 def _scores(
-    units: Sequence[_Unit], query: Query, ways: _Ways, language: Language
+    units: Sequence[_Unit], query: Query, ways: Ways, language: Language
 ) -> tuple[list[float], float, float]:
     """Each unit's score, and the best closeness and the best coverage found."""
     tokenised = [terms(u.document.text, language) for u in units]
     content = [0.0] * len(units)
     coverage = [0.0] * len(units)
     typed = {t for t, w in query.wanted.items() if w == 1}
-    top = max(ways.idf.values(), default=1.0)
-    total = sum(ways.idf.get(t, top) for t in typed) or 1.0
+    weight = _content_idf(tokenised)
+    total = sum(weight(t) for t in typed) or 1.0
     for n, score, matched in rank([u.document for u in units], tokenised, query):
         content[n] = score
-        coverage[n] = sum(ways.idf.get(t, top) for t in typed & set(matched)) / total
+        coverage[n] = sum(weight(t) for t in query.covered(matched)) / total
     best = max(content, default=0.0) or 1.0
     closeness = {key: ways.closeness(w, query) for key, w in ways.places.items()}
     scores = [
@@ -266,18 +212,27 @@ def _scores(
     return scores, max(closeness.values(), default=0.0), max(coverage, default=0.0)
 
 
+def _content_idf(tokenised: Sequence[Sequence[str]]) -> Callable[[str], float]:
+    """The idf of a stem among the page's points; a stem on none weighs the most."""
+    df = Counter(t for words in tokenised for t in set(words))
+    count = len(tokenised) + 1
+
+    def idf(stem: str) -> float:
+        return math.log(1 + count / (df.get(stem, 0) + 0.5))
+
+    return idf
+
+
 def _answers(
     kb: KnowledgeBase,
     named: Sequence[str],
     query: Query,
-    ways: _Ways,
+    ways: Ways,
     wording: Wording,
     region: Region | None,
     limit: int,
 ) -> list[Answer]:
     """The best cards from one procedure's page (or the default page)."""
-    if not query.wanted:
-        return []
     procs = _candidates(kb, named, region)
     units = _units(kb, procs, region, wording)
     scores, closest, covered = _scores(units, query, ways, wording.language)
@@ -285,7 +240,11 @@ def _answers(
     if topic is not None and near >= ANSWERED and near >= max(closest, covered):
         return [_topic_answer(kb, topic, procs[0] if named else None, region)]
     if closest < ANSWERED and covered < COVERED:
-        return [_topic_answer(kb, topic, None, region)] if topic and near >= 0.3 else []
+        if topic is not None and near >= 0.3:
+            return [_topic_answer(kb, topic, None, region)]
+        if named and not query.wanted:  # only a name ("PECF"): what it is
+            return [_card(kb, u, region) for u in units if u.place == "what"][:1]
+        return []
     order = sorted(range(len(units)), key=lambda n: -scores[n])
     best = scores[order[0]] if order else 0.0
     chosen: list[int] = []
@@ -306,7 +265,7 @@ def _answers(
     return [_card(kb, units[n], region) for n in chosen]
 
 
-def _topic(kb: KnowledgeBase, ways: _Ways, query: Query) -> tuple[Topic | None, float]:
+def _topic(kb: KnowledgeBase, ways: Ways, query: Query) -> tuple[Topic | None, float]:
     """The no-good-evidence topic nearest the question, and how near it is."""
     near = {key: ways.closeness(w, query) for key, w in ways.topics.items()}
     if not near:
@@ -362,7 +321,7 @@ def _side_by_side(
     kb: KnowledgeBase,
     named: Sequence[str],
     query: Query,
-    ways: _Ways,
+    ways: Ways,
     wording: Wording,
     region: Region | None,
     limit: int,

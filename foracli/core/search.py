@@ -14,10 +14,17 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
-from foracli.core.model import ASPECT_KEYS, ASPECTS, AspectValue, KnowledgeBase, Procedure
+from foracli.core.model import (
+    ASPECT_KEYS,
+    ASPECTS,
+    SECTIONS,
+    AspectValue,
+    KnowledgeBase,
+    Procedure,
+)
 from foracli.core.text import fold, normalise_name
 
 
@@ -29,6 +36,12 @@ class Language:
 
     stopwords: frozenset[str]
     synonyms: Mapping[str, str]
+    asking_stopwords: frozenset[str] = frozenset()  # fewer: "how long", "when" tell intent
+
+    @property
+    def asking(self) -> Language:
+        """The same language with only the asking stopwords, for telling intent."""
+        return Language(self.asking_stopwords, self.synonyms, self.asking_stopwords)
 
 
 class Wording(Protocol):
@@ -94,14 +107,16 @@ class Synonyms:
         groups = tuple(tuple(tuple(words_of(p)) for p in group if words_of(p)) for group in raw)
         return cls(groups)
 
-    def expand(self, words: Sequence[str]) -> list[str]:
-        """The words of the other phrases of every group a phrase of *words* is in."""
+    def expand(self, words: Sequence[str]) -> list[tuple[tuple[str, ...], list[str]]]:
+        """For every group a phrase of *words* is in: that phrase, and the words of all
+        the group's phrases."""
         text = f" {' '.join(words)} "
-        extra: list[str] = []
+        found = []
         for group in self.groups:
-            if any(f" {' '.join(p)} " in text for p in group):
-                extra += [w for p in group for w in p]
-        return extra
+            hit = next((p for p in group if f" {' '.join(p)} " in text), None)
+            if hit is not None:
+                found.append((hit, [w for p in group for w in p]))
+        return found
 
 
 def named_procedures(kb: KnowledgeBase, words: Sequence[str]) -> tuple[list[str], list[int]]:
@@ -184,23 +199,108 @@ class Query:
 
     wanted: dict[str, float]  # stem -> weight (1 for a typed word, less for a synonym)
     procedures: tuple[str, ...]  # the procedures it names
+    words: tuple[str, ...] = ()  # the folded words, names taken out
+    # Each typed stem -> the stems that say the same (found, they count as it).
+    alternatives: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def phrase(self) -> str:
         """The typed stems as one phrase."""
         return " ".join(t for t, w in self.wanted.items() if w == 1.0)
 
+    def covered(self, matched: Iterable[str]) -> set[str]:
+        """The typed stems *matched* (or a synonym of theirs) stands for."""
+        found = set(matched)
+        return {
+            t
+            for t, w in self.wanted.items()
+            if w == 1.0 and (t in found or self.alternatives.get(t, frozenset()) & found)
+        }
+
+
+def query_of(
+    kb: KnowledgeBase, words: Sequence[str], language: Language, procedures: Sequence[str] = ()
+) -> Query:
+    """*words* (names taken out) as weighted stems, with the synonyms their phrases bring."""
+    wanted = dict.fromkeys(terms(" ".join(words), language), 1.0)
+    alternatives: dict[str, frozenset[str]] = {}
+    for trigger, extra in Synonyms.of(kb).expand(words):
+        stems = frozenset(terms(" ".join(extra), language))
+        for t in terms(" ".join(trigger), language):
+            alternatives[t] = alternatives.get(t, frozenset()) | stems
+        for t in stems:
+            wanted.setdefault(t, SYNONYM_WEIGHT)
+    return Query(wanted, tuple(procedures), tuple(words), alternatives)
+
 
 def read_query(kb: KnowledgeBase, text: str, language: Language) -> Query:
     """*text* as stems and weights, with the procedures it names taken out."""
     words = words_of(text)
     procedures, used = named_procedures(kb, words)
-    rest = [w for i, w in enumerate(words) if i not in used] if procedures else words
-    typed = terms(" ".join(rest), language)
-    wanted = dict.fromkeys(typed, 1.0)
-    for t in terms(" ".join(Synonyms.of(kb).expand(rest)), language):
-        wanted.setdefault(t, SYNONYM_WEIGHT)
-    return Query(wanted, tuple(procedures))
+    rest = [w for i, w in enumerate(words) if i not in used]
+    return query_of(kb, rest, language, procedures)
+
+
+@dataclass(frozen=True)
+class Ways:
+    """The ways patients ask for each place (aspect or section) and each no-evidence
+    topic: as stem sets (few stopwords: "how long" tells intent) and as folded word
+    phrases, with the weight (idf) of each stem among all of them."""
+
+    places: dict[str, list[tuple[frozenset[str], str]]]
+    topics: dict[str, list[tuple[frozenset[str], str]]]
+    idf: dict[str, float]
+    language: Language
+
+    @classmethod
+    def of(cls, kb: KnowledgeBase, language: Language) -> Ways:
+        """The ways of *kb*, each place's key and aliases among them."""
+        asking = language.asking
+        fixed: list[tuple[str, Iterable[str]]] = [(s.key, s.aliases) for s in SECTIONS]
+        fixed += [(a.key, a.aliases) for a in ASPECTS]
+
+        def read(phrases: Iterable[str]) -> list[tuple[frozenset[str], str]]:
+            found = []
+            for phrase in phrases:
+                words = words_of(phrase)
+                found.append((frozenset(terms(" ".join(words), asking)), " ".join(words)))
+            return found
+
+        places = {
+            key: read(
+                [
+                    *kb.asking.places.get(key, ()),
+                    key.replace("-", " "),
+                    *(a.replace("-", " ") for a in aliases),
+                ]
+            )
+            for key, aliases in fixed
+        }
+        topics = {key: read(topic.asks) for key, topic in kb.asking.topics.items()}
+        every = [way for group in (*places.values(), *topics.values()) for way, _ in group if way]
+        df = Counter(t for way in every for t in way)
+        idf = {t: math.log(1 + len(every) / n) for t, n in df.items()}
+        return cls(places, topics, idf, asking)
+
+    def closeness(self, ways: Sequence[tuple[frozenset[str], str]], query: Query) -> float:
+        """How close the question is to the nearest of *ways*: a cosine of idf-weighted
+        stems (0 to 1), plus a half for a way of two or more words asked word for word."""
+        asked = set(terms(" ".join(query.words), self.language))
+        if not asked:
+            return 0.0
+        top = max(self.idf.values(), default=1.0)
+        size = sum(self.idf.get(t, top) ** 2 for t in asked)
+        text = f" {' '.join(query.words)} "
+        best = 0.0
+        for way, phrase in ways:
+            if not way:
+                continue
+            shared = sum(self.idf.get(t, top) ** 2 for t in way & asked)
+            score = shared / math.sqrt(size * sum(self.idf.get(t, top) ** 2 for t in way))
+            if " " in phrase and f" {phrase} " in text:
+                score += 0.5
+            best = max(best, score)
+        return best
 
 
 def rank(
