@@ -55,7 +55,7 @@ ANSWERED = (
 )
 COVERED = 0.6  # ... or this share of the question's weight found in one point
 KEEP = 0.6  # a further card must score at least this share of the best
-SPELLING_CUTOFF = 0.8
+SPELLING_CUTOFF = 0.85
 REGION_FLAGS = {Region.CERVICAL: "neck", Region.LUMBAR: "low-back"}  # as --region takes them
 
 
@@ -121,10 +121,11 @@ def _vocabulary(kb: KnowledgeBase, wording: Wording) -> set[str]:
 
 
 def _mend(kb: KnowledgeBase, words: list[str], wording: Wording) -> list[str]:
-    """*words* with each unknown word of four letters or more replaced by the closest
-    known one ("endoscpic" -> "endoscopic"), when one is close enough."""
+    """*words* with each unknown word of five letters or more replaced by the closest
+    known one ("endoscpic" -> "endoscopic"), when one is close enough (shorter words
+    are too often other words: "tall" is not "all")."""
     known = _vocabulary(kb, wording)
-    unknown = [w for w in words if len(w) >= 4 and w not in known and not w.isdigit()]
+    unknown = [w for w in words if len(w) >= 5 and w not in known and not w.isdigit()]
     if not unknown:
         return words
     choices = sorted(known)

@@ -59,6 +59,8 @@ class Wording(Protocol):
 WEIGHTS = {"sources": 0.6, "glossary": 1.2}
 ASPECT_WEIGHT = 1.3  # an aspect is the short, comparable answer to "how long / how much"
 SYNONYM_WEIGHT = 0.5  # a word the question did not use counts for less than one it did
+INTENT_HIT = 0.6  # closeness to a way of asking for an aspect that makes it a hit
+MAIN_PAGE = "endoscopic-foraminotomy"  # query.DEFAULT_PROCEDURE (query imports this module)
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 K1, B = 1.2, 0.75
 
@@ -285,18 +287,22 @@ class Ways:
     def closeness(self, ways: Sequence[tuple[frozenset[str], str]], query: Query) -> float:
         """How close the question is to the nearest of *ways*: a cosine of idf-weighted
         stems (0 to 1), plus a half for a way of two or more words asked word for word."""
-        asked = set(terms(" ".join(query.words), self.language))
+        asked = dict.fromkeys(terms(" ".join(query.words), self.language), 1.0)
+        for t, weight in query.wanted.items():  # the synonyms the question brought in
+            asked.setdefault(t, weight)
         if not asked:
             return 0.0
         top = max(self.idf.values(), default=1.0)
-        size = sum(self.idf.get(t, top) ** 2 for t in asked)
+        size = sum(self.idf.get(t, top) ** 2 * w for t, w in asked.items() if w == 1.0)
         text = f" {' '.join(query.words)} "
         best = 0.0
         for way, phrase in ways:
             if not way:
                 continue
-            shared = sum(self.idf.get(t, top) ** 2 for t in way & asked)
-            score = shared / math.sqrt(size * sum(self.idf.get(t, top) ** 2 for t in way))
+            shared = sum(self.idf.get(t, top) ** 2 * asked[t] for t in way & asked.keys())
+            score = shared / math.sqrt(
+                max(size, 1e-9) * sum(self.idf.get(t, top) ** 2 for t in way)
+            )
             if " " in phrase and f" {phrase} " in text:
                 score += 0.5
             best = max(best, score)
@@ -342,13 +348,37 @@ def search(kb: KnowledgeBase, query: str, wording: Wording, *, limit: int = 20) 
     if not asked.wanted:  # only a procedure named: its summary
         return [Hit(d, 1.0, ()) for d in docs if d.section == "summary"][:limit]
     tokenised = [terms(d.text, language) for d in docs]
+    ways = Ways.of(kb, language)
+    # A part of a page asked for the way patients ask for it ("when can I drive") ranks up.
+    intent = {key: ways.closeness(found, asked) for key, found in ways.places.items()}
+    found = {n: (score, matched) for n, score, matched in rank(docs, tokenised, asked)}
+    typical = sorted(score for score, _ in found.values())[len(found) // 2] if found else 1.0
     hits = []
-    for n, score, matched in rank(docs, tokenised, asked):
-        doc = docs[n]
+    for n, doc in enumerate(docs):
+        score, matched = found.get(n, (0.0, ()))
         score *= WEIGHTS.get(doc.procedure, ASPECT_WEIGHT if doc.section in ASPECT_KEYS else 1.0)
-        hits.append(Hit(doc, score, matched))
-    hits.sort(key=lambda h: (-h.score, h.document.procedure, h.document.section))
+        closeness = intent.get(doc.section, 0.0)
+        score *= 1 + closeness
+        # An aspect asked for by name or the way patients ask ("is it safe" -> main
+        # risks) is a hit even when its text does not use the question's words.
+        if doc.section in ASPECT_KEYS and closeness >= INTENT_HIT:
+            score += closeness * typical
+        if score > 0:
+            hits.append(Hit(doc, score, matched))
+    # Ties go to the main page first (the same point is often on several pages).
+    hits.sort(
+        key=lambda h: (
+            -h.score,
+            h.document.procedure != MAIN_PAGE,
+            h.document.procedure,
+            h.document.section,
+        )
+    )
     return hits[:limit]
+
+
+def _place(hit: Hit) -> tuple[str, str]:
+    return hit.document.procedure, hit.document.section
 
 
 def highlight_spans(
