@@ -132,7 +132,7 @@ def search(
         result = query.find(base, text, wording, limit=limit, region=region)
     except NoMatchError as error:
         if fmt is Format.JSON:
-            present(env, query.SearchResult(text, ()), fmt, color)
+            present(env, query.SearchResult(text, ()), fmt, color, record=False)
         fail(error, env.locale)
     except ForacliError as error:
         fail(error, env.locale)
@@ -157,7 +157,7 @@ def ask(
         view = answer(env.load(env.layers(kb)), " ".join(question), wording, region=where)
     except ForacliError as error:
         fail(error, env.locale)
-    present(env, view, fmt, color)
+    present(env, view, fmt, color, record=bool(view.answers))  # exit 1 is never replayed
     if not view.answers:
         raise SystemExit(int(NoMatchError.exit_code))
 

@@ -340,23 +340,24 @@ def _side_by_side(
     cards = []
     for proc in procs:
         value = proc.aspects.get(aspect)
-        if value is None:
+        if value is None or (region is not None and value.region not in (None, region)):
             continue
         more = ("compare", *(short_name(kb, p) for p in procs), "-a", aspect)
-        own = _own_region(proc)
+        own = value.region or _own_region(proc)
         cards.append(Answer(AnswerKind.ASPECT, aspect, proc, own, value=value, more=more))
     shown = {p.id for p in procs}
     for proc in procs:
         for found in proc.comparisons:
-            if found.aspect == aspect and found.other in shown:
+            elsewhere = region is not None and found.region not in (None, region)
+            if found.aspect == aspect and found.other in shown and not elsewhere:
                 more = ("compare", short_name(kb, proc), short_name(kb, kb.procedures[found.other]))
-                finding = HeadToHead(proc, found)
+                finding = HeadToHead(proc, found, kb.procedures[found.other])
                 cards.append(
                     Answer(
                         AnswerKind.FINDING,
                         aspect,
                         proc,
-                        region,
+                        found.region,
                         finding=finding,
                         more=(*more, "-a", aspect),
                     )

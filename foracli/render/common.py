@@ -195,7 +195,11 @@ def answer_card(answer: Answer, w: Words) -> Card:
     else:
         place = w.aspect_label(answer.place)
     name = proc.name if proc else ""
-    if answer.region is not None:
+    if answer.finding is not None:
+        title = pair_label(answer.finding, w)
+        if answer.region is not None:
+            title += f" ({w.text(f'region.{answer.region.value}').lower()})"
+    elif answer.region is not None:
         region = w.text(f"region.{answer.region.value}").lower()
         title = w.text("answer.title-region", name=name, place=place, region=region)
     else:

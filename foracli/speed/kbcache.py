@@ -29,7 +29,7 @@ from foracli.kb import files as kb_files
 from foracli.kb import loader
 from foracli.speed import outcache
 
-FORMAT = 5  # bump when what is pickled changes
+FORMAT = 6  # bump when what is pickled changes
 
 
 def code_key(layers: Sequence[Path]) -> tuple[object, ...] | None:
@@ -159,6 +159,7 @@ def lookup(layers: Sequence[Path], wanted: tuple[object, ...] | None) -> Knowled
             _Lazy(stored["sources"]),
             stored["glossary"],
             names=stored["names"],
+            asking=stored["asking"],
         )
     except (KeyError, TypeError):
         return None
@@ -178,6 +179,7 @@ def store(layers: Sequence[Path], stored_key: tuple[object, ...] | None, kb: Kno
         "procedures": each(kb.procedures),
         "sources": each(kb.sources),
         "glossary": dict(kb.glossary),
+        "asking": kb.asking,
         "names": procedure_names(kb),
     }
     _store(_path("kb", layers), stored_key, value)
