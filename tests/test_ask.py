@@ -345,3 +345,48 @@ def test_ask_help_names_its_options(runner):
     assert result.exit_code == 0
     for option in ("--region", "--format", "--color", "--kb", "question..."):
         assert option in result.stdout
+
+
+def test_the_shipped_asking_file_meets_its_json_schema(runner):
+    """`foracli schema --asking` validates data/asking.yaml; a wrong key fails it."""
+    import jsonschema
+    import yaml
+
+    result = runner.invoke(app, ["schema", "--asking"])
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    data = yaml.safe_load((Path(__file__).parent.parent / "data" / "asking.yaml").read_text())
+    jsonschema.validate(data, schema)
+    data["asking"]["aspects"]["size"] = ["how big"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
+
+
+def test_stems_kept_by_an_earlier_run_give_the_same_answers(tmp_path):
+    """A run that reads the stems table writes what a run without any cache writes."""
+    cached = {**os.environ, "FORACLI_CACHE_DIR": str(tmp_path)}
+    for words in (["herniated", "disc"], ["numb", "leg"]):
+        subprocess.run([FORACLI, "search", *words], env=cached, capture_output=True, check=False)
+    assert (tmp_path / "stems.pickle").exists()
+    argv = [FORACLI, "ask", "injected", "numbness"]
+    fresh = subprocess.run(argv, env=cached, capture_output=True, text=True, check=False)
+    plain_run = subprocess.run(
+        argv,
+        env={**os.environ, "FORACLI_NO_CACHE": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (fresh.stdout, fresh.returncode) == (plain_run.stdout, plain_run.returncode)
+
+
+def test_stems_of_another_stemmer_are_not_used(tmp_path, monkeypatch):
+    """The table is keyed by the stemmer's own files: another key finds nothing."""
+    from foracli.speed import kbcache
+
+    monkeypatch.setenv("FORACLI_CACHE_DIR", str(tmp_path))
+    key = kbcache.stems_key()
+    assert key is not None
+    kbcache.store_stems(key, {"word": "stem"})
+    assert kbcache.lookup_stems(key) == {"word": "stem"}
+    assert kbcache.lookup_stems((*key, "another stemmer")) == {}

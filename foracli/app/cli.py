@@ -408,15 +408,19 @@ def validate(
 
 
 @app.command()
-def schema() -> None:
+def schema(
+    asking: Annotated[
+        bool, typer.Option("--asking", help="The schema of an asking: file instead.")
+    ] = False,
+) -> None:
     """Print the JSON Schema of a procedure file, for editors that validate YAML.
 
     Example: foracli schema > procedure.schema.json
     """
-    from foracli.kb.schema import procedure_schema
+    from foracli.kb.schema import asking_schema, procedure_schema
 
     w = content.words()
-    document = procedure_schema(w.section_title, w.aspect_label)
+    document = asking_schema() if asking else procedure_schema(w.section_title, w.aspect_label)
     sys.stdout.write(json.dumps(document, indent=2) + "\n")
 
 

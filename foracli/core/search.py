@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from foracli.core.model import (
     ASPECT_KEYS,
@@ -66,7 +66,7 @@ K1, B = 1.2, 0.75
 
 
 @functools.cache
-def _stemmer() -> object:
+def _stemmer() -> Any:
     # Snowball's English (Porter2) stemmer: ours kept "herniated"/"herniation",
     # "injected"/"injection" and "numb"/"numbness" apart. Imported on first use only.
     from snowballstemmer import stemmer
@@ -74,12 +74,29 @@ def _stemmer() -> object:
     return stemmer("english")
 
 
-@functools.cache  # a knowledge base has far fewer distinct words than words
+# A memo of a pure function (a word's stem never depends on the knowledge base):
+# stemming every word of the pages costs ~50 ms in pure Python, so a cache may hand
+# in the stems an earlier run worked out (remember_stems) and keep the new ones.
+_STEMS: dict[str, str] = {}
+
+
 def stem(word: str) -> str:
     """The Snowball English stem of *word* ("herniation" and "herniated" -> "herniat",
     "numbness" -> "numb", "nerves" -> "nerv")."""
-    found: str = _stemmer().stemWord(word)  # type: ignore[attr-defined]
+    found = _STEMS.get(word)
+    if found is None:
+        found = _STEMS[word] = str(_stemmer().stemWord(word))
     return found
+
+
+def remember_stems(table: Mapping[str, str]) -> None:
+    """Take in stems worked out before (by this same stemmer: the caller checks)."""
+    _STEMS.update(table)
+
+
+def known_stems() -> dict[str, str]:
+    """Every stem worked out or taken in so far."""
+    return dict(_STEMS)
 
 
 def terms(text: str, language: Language) -> list[str]:
