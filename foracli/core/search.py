@@ -101,9 +101,16 @@ def known_stems() -> dict[str, str]:
 
 def terms(text: str, language: Language) -> list[str]:
     """The stemmed, meaningful words of *text* (British spellings folded: "ae" -> "e")."""
-    stop, synonyms = language.stopwords, language.synonyms
-    words = (w.replace("ae", "e") for w in _WORD.findall(fold(text)) if w not in stop)
-    return [stem(synonyms.get(w, w)) for w in words]
+    stop, synonyms, known = language.stopwords, language.synonyms, _STEMS
+    found = []
+    for word in _WORD.findall(fold(text)):  # every point of every page: kept lean
+        if word in stop:
+            continue
+        if "ae" in word:
+            word = word.replace("ae", "e")
+        word = synonyms.get(word, word)
+        found.append(known.get(word) or stem(word))
+    return found
 
 
 def words_of(text: str) -> list[str]:
