@@ -121,7 +121,9 @@ def test_compare_needs_two_procedures(runner):
     result = runner.invoke(app, ["compare", "open"])
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert "give at least two procedures" in result.stderr
+    assert result.stderr == (
+        "foracli: compare needs at least two procedures. Try 'foracli compare --help'.\n"
+    )
 
 
 @pytest.mark.parametrize("command", [["explain"], ["compare", "open", "endoscopic"]])
@@ -161,15 +163,15 @@ def test_version(runner):
 @pytest.mark.parametrize(
     ("command", "example"),
     [
-        (["explain"], "foracli explain open -s steps -s recovery"),
+        (["explain"], "foracli explain open -s steps -s recovery --region neck"),
         (["compare"], "foracli compare open endoscopic"),
     ],
 )
 def test_command_help_ends_with_an_example(runner, command, example):
-    """Each command's help text carries an example line."""
+    """Each command's help ends with its example, under its own heading."""
     result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "120"})
     assert result.exit_code == 0
-    assert f"Example: {example}" in result.stdout
+    assert result.stdout.endswith(f"\nExample:\n  {example}\n")
 
 
 def test_invalid_knowledge_base_exits_3_without_traceback(runner, tmp_path, monkeypatch):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from foracli.app.pager import DEFAULT_LESS, page, pager_command
+from foracli.app.pager import DEFAULT_LESS, less_options, page, pager_command
 from foracli.speed import fastpath
 
 LAUNCH = "import sys; from foracli.speed.launch import main; sys.argv[0] = 'foracli'; main()"
@@ -96,7 +96,8 @@ def test_the_pager_is_chosen_as_pydoc_chooses_it(environ, expected):
 
 
 def test_the_pager_gets_the_bytes_and_less_gets_its_defaults(tmp_path):
-    """page() hands the bytes over unchanged, with LESS=-FRX unless the user set LESS."""
+    """page() hands the bytes over unchanged, with LESS=-FRX unless the user set LESS,
+    and -R added to a LESS without it (colour codes never show as text)."""
     out = tmp_path / "out"
     environ = {
         "PATH": os.environ["PATH"],
@@ -106,7 +107,34 @@ def test_the_pager_gets_the_bytes_and_less_gets_its_defaults(tmp_path):
     assert out.read_bytes() == b"\x1b[1mbold\x1b[0m \xe2\x9c\x93\n"
     assert Path(f"{out}.less").read_text() == DEFAULT_LESS
     assert page(b"x", {**environ, "LESS": "-i"}) is None
-    assert Path(f"{out}.less").read_text() == "-i"
+    assert Path(f"{out}.less").read_text() == "-i -R"
+    assert page(b"x", {**environ, "LESS": "-iR"}) is None
+    assert Path(f"{out}.less").read_text() == "-iR"
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        (None, "-FRX"),
+        ("", "-R"),
+        ("-i", "-i -R"),
+        ("iM", "iM -R"),
+        ("-FRX", "-FRX"),
+        ("-r", "-r"),
+        ("-i --RAW-CONTROL-CHARS", "-i --RAW-CONTROL-CHARS"),
+        ("--raw-control-chars", "--raw-control-chars"),
+    ],
+)
+def test_less_always_passes_colour(given, used):
+    """The user's LESS is kept, with -R added only when neither -R nor -r is there."""
+    assert less_options({} if given is None else {"LESS": given}) == used
+
+
+def test_a_pager_the_shell_cannot_start_counts_as_not_started(tmp_path):
+    """/bin/sh exits 127 for a program it cannot find: nothing was shown, so page()
+    reports the command and the caller prints directly."""
+    environ = {"PATH": os.environ["PATH"], "PAGER": "cat | no-such-pager-here"}
+    assert page(b"x\n", environ) == "cat | no-such-pager-here"
 
 
 def test_a_pager_that_quits_early_costs_nothing(tmp_path):

@@ -65,7 +65,8 @@ def test_python_dash_m_help():
     ],
 )
 def test_head_closes_the_pipe_quietly(args, tmp_path):
-    """`foracli ... | head -1`: one line, foracli exits 0 or 1, and nothing on stderr."""
+    """`foracli ... | head -1`: one line, foracli exits 0 (the closed-pipe status), and
+    nothing on stderr."""
     command = " ".join(PYTHON_M + args)
     result = subprocess.run(
         ["bash", "-c", f"{command} 2>err.txt | head -1; echo ${{PIPESTATUS[0]}} >status.txt"],
@@ -77,12 +78,13 @@ def test_head_closes_the_pipe_quietly(args, tmp_path):
     )
     assert result.stdout.count("\n") == 1
     assert (tmp_path / "err.txt").read_text() == ""
-    assert (tmp_path / "status.txt").read_text().strip() in ("0", "1")
+    assert (tmp_path / "status.txt").read_text().strip() == "0"
 
 
 @pytest.mark.parametrize("args", [["explain"], ["explain", "-f", "json"], ["--version"]])
 def test_reader_gone_before_first_write(args):
-    """A pipe with no reader at all: exit 1, no traceback, no 'Exception ignored'."""
+    """A pipe with no reader at all: exit 0, as for a reader that stops early (which
+    foracli cannot always see), no traceback, no 'Exception ignored'."""
     read_end, write_end = os.pipe()
     os.close(read_end)
     with subprocess.Popen(
@@ -91,7 +93,7 @@ def test_reader_gone_before_first_write(args):
         os.close(write_end)
         _, err = proc.communicate(timeout=60)
     assert err == b""
-    assert proc.returncode == 1
+    assert proc.returncode == 0
 
 
 def test_piped_output_is_plain_and_unwrapped():
@@ -126,7 +128,7 @@ def test_exit_codes_and_streams_for_errors():
     assert missing.stderr == "foracli: unknown procedure 'appendectomy'\n"
     usage = run(["explain", "--bogus"])
     assert (usage.returncode, usage.stdout) == (2, "")
-    assert "No such option" in usage.stderr
+    assert usage.stderr == ("foracli: unknown option '--bogus'. Try 'foracli explain --help'.\n")
     assert "Traceback" not in missing.stderr + usage.stderr
 
 

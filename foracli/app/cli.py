@@ -5,21 +5,31 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn, TextIO
 
 import typer
 
 from foracli import __version__, content
 from foracli.app import commands, completion, validation
+from foracli.app.helptext import App
 from foracli.app.present import Environment, environment_of
-from foracli.app.streams import after_broken_pipe
+from foracli.app.streams import after_write_error
+from foracli.app.usage import Group
 from foracli.core.errors import ExitCode, ForacliError
+from foracli.core.model import ASPECTS, SECTIONS
 from foracli.render import Color, Format
 from foracli.render.jsonout import validation_document
 
-app = typer.Typer(
-    name="foracli",
+PROG = "foracli"
+
+app = App(
+    name=PROG,
+    cls=Group,
+    # Plain help and one-line errors of our own (app.helptext, app.usage): no Rich
+    # boxes, no Python types, nothing drawn into a pipe.
+    rich_markup_mode=None,
     help=(
         "A sourced terminal reference on foraminotomy: the endoscopic operation, "
         "open surgery and the other choices. General information, not medical advice."
@@ -27,6 +37,10 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=(
+        "Run 'foracli help COMMAND' (or 'foracli COMMAND --help') for a command's options, "
+        "and 'man foracli' for the whole manual."
+    ),
 )
 
 FormatOption = Annotated[
@@ -35,6 +49,7 @@ FormatOption = Annotated[
         "--format",
         "-f",
         case_sensitive=False,
+        metavar="FORMAT",
         help="Output format; auto is rich on a terminal and plain text in a pipe.",
     ),
 ]
@@ -42,6 +57,7 @@ KbOption = Annotated[
     list[Path] | None,
     typer.Option(
         "--kb",
+        metavar="PATH",
         help=(
             "Your own knowledge base (a YAML file or folder), merged over the shipped one; "
             "repeatable. FORACLI_KB takes paths separated by the OS path separator."
@@ -62,6 +78,7 @@ RegionOption = Annotated[
     typer.Option(
         "--region",
         "-r",
+        metavar="REGION",
         help="neck or low-back (also cervical, lumbar, back): show only what applies there.",
         show_default=False,
         autocompletion=completion.complete_region,
@@ -74,11 +91,28 @@ SourcesOption = Annotated[
         help="List the sources cited by what is shown, numbered as the text cites them.",
     ),
 ]
+
+
+class HandoutFormat(StrEnum):
+    """What `handout` writes (only what it can)."""
+
+    HTML = "html"
+    MARKDOWN = "markdown"
+
+
+class ProblemFormat(StrEnum):
+    """What `validate` writes (only what it can)."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
 ColorOption = Annotated[
     Color,
     typer.Option(
         "--color",
         case_sensitive=False,
+        metavar="WHEN",
         help="Colour: auto honours NO_COLOR, FORCE_COLOR and TERM=dumb.",
     ),
 ]
@@ -108,6 +142,7 @@ def explain(
     procedure: Annotated[
         list[str] | None,
         typer.Argument(
+            metavar="PROCEDURE",
             help="Procedure id, name or alias (default: endoscopic).",
             show_default=False,
             autocompletion=completion.complete_procedure,
@@ -118,7 +153,12 @@ def explain(
         typer.Option(
             "--section",
             "-s",
-            help="Show only this section (repeatable, in the order given).",
+            metavar="SECTION",
+            help=(
+                "Show only this section (repeatable, in the order given): "
+                + ", ".join(s.key for s in SECTIONS)
+                + "."
+            ),
             show_default=False,
             autocompletion=completion.complete_section,
         ),
@@ -163,6 +203,7 @@ def compare(
     procedures: Annotated[
         list[str],
         typer.Argument(
+            metavar="PROCEDURE",
             help="Two or more procedure ids, names or aliases.",
             show_default=False,
             autocompletion=completion.complete_procedure,
@@ -177,7 +218,8 @@ def compare(
         typer.Option(
             "--aspect",
             "-a",
-            help="Show only this row (repeatable).",
+            metavar="ASPECT",
+            help="Show only this row (repeatable): " + ", ".join(a.key for a in ASPECTS) + ".",
             show_default=False,
             autocompletion=completion.complete_aspect,
         ),
@@ -198,7 +240,7 @@ def compare(
     Example: foracli compare open endoscopic
     """
     if len(procedures) < 2:
-        raise typer.BadParameter("give at least two procedures", param_hint="PROCEDURES")
+        raise typer.BadParameter(_words(ctx).text("usage.two-procedures"))
     commands.compare(
         _env(ctx),
         procedures=procedures,
@@ -220,31 +262,45 @@ def list_command(
     fmt: FormatOption = Format.AUTO,
     color: ColorOption = Color.AUTO,
     kb: KbOption = None,
+    pager: PagerOption = None,
 ) -> None:
     """List every procedure with its one-line summary.
 
     Example: foracli list
     """
-    commands.list_procedures(_env(ctx), fmt=fmt, color=color, kb=kb)
+    commands.list_procedures(_env(ctx), fmt=fmt, color=color, kb=kb, pager=pager)
 
 
 @app.command()
 def search(
     ctx: typer.Context,
-    words: Annotated[list[str], typer.Argument(help="What you want to know.", show_default=False)],
+    words: Annotated[
+        list[str],
+        typer.Argument(metavar="WORDS", help="What you want to know.", show_default=False),
+    ],
     limit: Annotated[
-        int, typer.Option("--limit", "-n", min=1, help="At most this many hits.")
+        int, typer.Option("--limit", "-n", min=1, metavar="N", help="At most this many hits.")
     ] = 20,
     region: RegionOption = None,
     fmt: FormatOption = Format.AUTO,
     color: ColorOption = Color.AUTO,
     kb: KbOption = None,
+    pager: PagerOption = None,
 ) -> None:
     """Search every section, source title and glossary term, best match first.
 
     Example: foracli search how long off work
     """
-    commands.search(_env(ctx), words=words, limit=limit, region=region, fmt=fmt, color=color, kb=kb)
+    commands.search(
+        _env(ctx),
+        words=words,
+        limit=limit,
+        region=region,
+        fmt=fmt,
+        color=color,
+        kb=kb,
+        pager=pager,
+    )
 
 
 @app.command()
@@ -252,18 +308,23 @@ def ask(
     ctx: typer.Context,
     question: Annotated[
         list[str],
-        typer.Argument(help="Your question, in your own words.", show_default=False),
+        typer.Argument(
+            metavar="QUESTION", help="Your question, in your own words.", show_default=False
+        ),
     ],
     region: RegionOption = None,
     fmt: FormatOption = Format.AUTO,
     color: ColorOption = Color.AUTO,
     kb: KbOption = None,
+    pager: PagerOption = None,
 ) -> None:
     """Answer a question the way you would ask it: the best one to three answers.
 
     Example: foracli ask how long will I be off work after keyhole surgery
     """
-    commands.ask(_env(ctx), question=question, region=region, fmt=fmt, color=color, kb=kb)
+    commands.ask(
+        _env(ctx), question=question, region=region, fmt=fmt, color=color, kb=kb, pager=pager
+    )
 
 
 @app.command()
@@ -272,6 +333,7 @@ def glossary(
     term: Annotated[
         list[str] | None,
         typer.Argument(
+            metavar="TERM",
             help="One term to define.",
             show_default=False,
             autocompletion=completion.complete_term,
@@ -280,12 +342,13 @@ def glossary(
     fmt: FormatOption = Format.AUTO,
     color: ColorOption = Color.AUTO,
     kb: KbOption = None,
+    pager: PagerOption = None,
 ) -> None:
     """Plain meanings of the medical words foracli uses, or of one of them.
 
     Example: foracli glossary foramen
     """
-    commands.glossary(_env(ctx), term=term, fmt=fmt, color=color, kb=kb)
+    commands.glossary(_env(ctx), term=term, fmt=fmt, color=color, kb=kb, pager=pager)
 
 
 @app.command()
@@ -294,6 +357,7 @@ def sources(
     procedure: Annotated[
         list[str] | None,
         typer.Argument(
+            metavar="PROCEDURE",
             help="Only the sources this procedure cites.",
             show_default=False,
             autocompletion=completion.complete_procedure,
@@ -302,12 +366,13 @@ def sources(
     fmt: FormatOption = Format.AUTO,
     color: ColorOption = Color.AUTO,
     kb: KbOption = None,
+    pager: PagerOption = None,
 ) -> None:
     """List the bibliography: study, journal, DOI or PMID, and kind of evidence.
 
     Example: foracli sources endoscopic
     """
-    commands.sources(_env(ctx), procedure=procedure, fmt=fmt, color=color, kb=kb)
+    commands.sources(_env(ctx), procedure=procedure, fmt=fmt, color=color, kb=kb, pager=pager)
 
 
 @app.command()
@@ -316,6 +381,7 @@ def handout(
     procedure: Annotated[
         list[str],
         typer.Argument(
+            metavar="PROCEDURE",
             help="Procedure id, name or alias.",
             show_default=False,
             autocompletion=completion.complete_procedure,
@@ -326,20 +392,35 @@ def handout(
         typer.Option(
             "--output",
             "-o",
+            metavar="FILE",
             show_default=False,
-            help="File to write: .html/.htm (printable page) or .md/.markdown.",
+            help=(
+                "File to write: .html/.htm (printable page) or .md/.markdown; "
+                "- writes to standard output."
+            ),
         ),
     ],
+    fmt: Annotated[
+        HandoutFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            metavar="FORMAT",
+            show_default=False,
+            help="html or markdown (default: from FILE's suffix; markdown for -).",
+        ),
+    ] = None,
     compare: Annotated[
         str | None,
         typer.Option(
             "--compare",
+            metavar="PROCEDURE",
             show_default=False,
             help="Also compare with this procedure, row by row.",
             autocompletion=completion.complete_procedure,
         ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace OUTPUT if it exists.")] = False,
     region: RegionOption = None,
     full: Annotated[
         bool,
@@ -347,27 +428,34 @@ def handout(
             "--full", help="Every section, not the short patient version (at most 4 pages)."
         ),
     ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
     kb: KbOption = None,
 ) -> None:
     """Write a printable handout for a patient: the short version for their region.
 
     Example: foracli handout endoscopic --compare open --region low-back -o handout.html
     """
-    from foracli.app.handout import write_handout
+    from foracli.app.handout import STDOUT, write_handout
 
+    env = _env(ctx)
     try:
         written = write_handout(
-            _env(ctx).load(_env(ctx).layers(kb)),
+            env.load(env.layers(kb)),
             " ".join(procedure),
             output=output,
             compare_with=compare,
             force=force,
             region=region,
             full=full,
+            fmt=fmt.value if fmt else None,
+            stdout=env.stdout,
         )
     except ForacliError as error:
         _fail(error)
-    sys.stderr.write(f"foracli: wrote {written}\n")  # stdout stays data-only
+    except OSError as error:  # -o -: standard output could not take the page
+        raise SystemExit(after_write_error(error)) from None
+    if written != STDOUT:
+        sys.stderr.write(f"foracli: wrote {written}\n")  # stdout stays data-only
 
 
 @app.command()
@@ -376,29 +464,30 @@ def validate(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
+            metavar="PATH",
             help="Knowledge-base files or folders to check (default: the shipped one).",
             show_default=False,
         ),
     ] = None,
     fmt: Annotated[
-        Format,
-        typer.Option("--format", "-f", case_sensitive=False, help="text (default) or json."),
-    ] = Format.TEXT,
+        ProblemFormat,
+        typer.Option(
+            "--format", "-f", case_sensitive=False, metavar="FORMAT", help="How to list problems."
+        ),
+    ] = ProblemFormat.TEXT,
     strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
 ) -> None:
     """Check knowledge-base files without printing them: every problem, one per line.
 
     Example: foracli validate my-procedures/
     """
-    if fmt not in (Format.TEXT, Format.JSON, Format.AUTO):
-        raise typer.BadParameter("validate writes text or json", param_hint="--format")
     w = content.words(_env(ctx).locale)
     try:
         problems = [w.problem(p) for p in validation.validate(paths or (), today=dt.date.today())]
     except ForacliError as error:
         _fail(error)
     failed = any(p.severity == "error" or strict for p in problems)
-    if fmt is Format.JSON:
+    if fmt is ProblemFormat.JSON:
         sys.stdout.write(validation_document(problems, ok=not failed))
     else:
         sys.stdout.writelines(f"{p}\n" for p in problems)
@@ -424,31 +513,105 @@ def schema(
     sys.stdout.write(json.dumps(document, indent=2) + "\n")
 
 
+@app.command("help")
+def help_command(
+    ctx: typer.Context,
+    command: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="COMMAND",
+            help="The command to explain (default: all of foracli).",
+            show_default=False,
+            autocompletion=completion.complete_command,
+        ),
+    ] = None,
+) -> None:
+    """Show how to use foracli, or one of its commands (the same as COMMAND --help).
+
+    Example: foracli help explain
+    """
+    from foracli.app import usage
+
+    root = ctx.find_root()
+    group: Any = root.command
+    if command is None:
+        sys.stdout.write(root.get_help() + "\n")
+        return
+    target = group.get_command(root, command)
+    if target is None:
+        known = list(group.list_commands(root))
+        raise typer.BadParameter(usage.unknown_command(command, known, _env(ctx).locale))
+    sub = target.make_context(command, [], parent=root, resilient_parsing=True)
+    sys.stdout.write(sub.get_help() + "\n")
+
+
 _env = environment_of
+
+
+def _words(ctx: typer.Context) -> content.Words:
+    return content.words(_env(ctx).locale)
 
 
 def _fail(error: ForacliError, locale: str = "en") -> NoReturn:
     commands.fail(error, locale)
 
 
+class _GuardedStdout:
+    """sys.stdout while Typer runs: a write that fails (a reader gone, a full disk)
+    ends the run by app.streams' rule, not Typer's (exit 1 for a closed pipe, a
+    traceback for anything else). The presenter guards its own writes the same way."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except OSError as error:
+            raise SystemExit(after_write_error(error)) from None
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except OSError as error:
+            raise SystemExit(after_write_error(error)) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def _invoke(argv: list[str] | None, env: Environment | None) -> int:
+    try:
+        app(args=argv, obj=env)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    return int(ExitCode.OK)
+
+
 def run(argv: list[str] | None = None, env: Environment | None = None) -> int:
-    """Run the app on *argv* with *env*; the exit status, quietly after a closed pipe."""
+    """Run the app on *argv* with *env*; the exit status. Errors are one line on
+    stderr; a closed pipe ends quietly (app.streams)."""
     # A stdout that cannot encode some text (PYTHONIOENCODING=ascii) shows '?'
     # rather than ending in a traceback.
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="replace")
-    code: int | str | None = ExitCode.OK
+    real = sys.stdout
+    sys.stdout = _GuardedStdout(real)
     try:
+        code = _invoke(argv, env)
         try:
-            app(args=argv, obj=env)
-        except SystemExit as done:
-            code = done.code
-        sys.stdout.flush()
-    except BrokenPipeError:
-        code = after_broken_pipe()
-    return code if isinstance(code, int) else (0 if code is None else 1)
+            real.flush()
+        except OSError as error:
+            code = after_write_error(error)
+    finally:
+        sys.stdout = real
+    return code
 
 
 def main() -> None:
     """Run the app on this process's arguments, without the speed layer."""
+    from foracli.app.streams import stdout_missing
+
+    if stdout_missing():
+        sys.exit(1)
     sys.exit(run())

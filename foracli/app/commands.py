@@ -16,7 +16,7 @@ from typing import NoReturn
 from foracli import content
 from foracli.app.present import Environment, present
 from foracli.core import query
-from foracli.core.errors import ForacliError, NoMatchError
+from foracli.core.errors import ForacliError, NoMatchError, NotFoundError, UsageProblem
 from foracli.core.model import KnowledgeBase
 from foracli.core.query import View
 from foracli.render import Color, Format
@@ -62,16 +62,19 @@ def explain(
 ) -> None:
     """One procedure page (the endoscopic one by default), or some of its sections."""
     name = " ".join(procedure) if procedure else query.DEFAULT_PROCEDURE
-    show(
-        env,
-        lambda base: query.explain(
-            base, name, section or (), region=region, brief=brief, cite=cite and not brief
-        ),
-        kb,
-        fmt,
-        color,
-        pager=pager,
-    )
+
+    def ask(base: KnowledgeBase) -> View:
+        try:
+            return query.explain(
+                base, name, section or (), region=region, brief=brief, cite=cite and not brief
+            )
+        except NotFoundError as error:
+            if error.kind == "procedure" and _all_procedures(base, procedure or ()):
+                words = " ".join(procedure or ())
+                raise UsageProblem("explain", "several-procedures", words=words) from None
+            raise
+
+    show(env, ask, kb, fmt, color, pager=pager)
 
 
 def compare(
@@ -89,11 +92,21 @@ def compare(
     pager: bool | None = None,
 ) -> None:
     """Two or more procedures side by side (the caller checks there are two)."""
+
+    def ask(base: KnowledgeBase) -> View:
+        view = query.compare(
+            base, procedures, evidence=evidence, aspects=aspect or (), region=region, cite=cite
+        )
+        if len(view.procedures) < len(procedures):
+            first, second = _same(base, procedures)
+            name = query.resolve_procedure(base, first).name
+            key = "twice" if first == second else "same-procedure"
+            raise UsageProblem("compare", key, first=first, second=second, name=name)
+        return view
+
     show(
         env,
-        lambda base: query.compare(
-            base, procedures, evidence=evidence, aspects=aspect or (), region=region, cite=cite
-        ),
+        ask,
         kb,
         fmt,
         color,
@@ -102,15 +115,40 @@ def compare(
     )
 
 
+def _all_procedures(base: KnowledgeBase, names: Sequence[str]) -> bool:
+    """Whether *names* are two or more words that each name a procedure
+    (`explain open endoscopic`: the user wanted `compare`)."""
+    if len(names) < 2:
+        return False
+    try:
+        for word in names:
+            query.resolve_procedure(base, word)
+    except NotFoundError:
+        return False
+    return True
+
+
+def _same(base: KnowledgeBase, names: Sequence[str]) -> tuple[str, str]:
+    """The first two of *names* that resolve to one procedure."""
+    seen: dict[str, str] = {}
+    for name in names:
+        pid = query.resolve_procedure(base, name).id
+        if pid in seen:
+            return seen[pid], name
+        seen[pid] = name
+    raise AssertionError("no two names share a procedure")  # the caller saw a repeat
+
+
 def list_procedures(
     env: Environment,
     *,
     fmt: Format = Format.AUTO,
     color: Color = Color.AUTO,
     kb: Sequence[Path] | None = None,
+    pager: bool | None = None,
 ) -> None:
     """Every procedure with its summary."""
-    show(env, query.list_procedures, kb, fmt, color)
+    show(env, query.list_procedures, kb, fmt, color, pager=pager)
 
 
 def search(
@@ -122,6 +160,7 @@ def search(
     fmt: Format = Format.AUTO,
     color: Color = Color.AUTO,
     kb: Sequence[Path] | None = None,
+    pager: bool | None = None,
 ) -> None:
     """The best matches for *words* (the caller checks *limit* is at least 1); with no
     match, JSON still gets a document (with no hits) before the error."""
@@ -132,11 +171,11 @@ def search(
         result = query.find(base, text, wording, limit=limit, region=region)
     except NoMatchError as error:
         if fmt is Format.JSON:
-            present(env, query.SearchResult(text, ()), fmt, color, record=False)
+            present(env, query.SearchResult(text, ()), fmt, color, pager=pager, record=False)
         fail(error, env.locale)
     except ForacliError as error:
         fail(error, env.locale)
-    present(env, result, fmt, color)
+    present(env, result, fmt, color, pager=pager)
 
 
 def ask(
@@ -147,6 +186,7 @@ def ask(
     fmt: Format = Format.AUTO,
     color: Color = Color.AUTO,
     kb: Sequence[Path] | None = None,
+    pager: bool | None = None,
 ) -> None:
     """The best one to three answers to *question*; exit 1 when there are none."""
     from foracli.core.ask import ask as answer
@@ -157,7 +197,7 @@ def ask(
         view = answer(env.load(env.layers(kb)), " ".join(question), wording, region=where)
     except ForacliError as error:
         fail(error, env.locale)
-    present(env, view, fmt, color, record=bool(view.answers))  # exit 1 is never replayed
+    present(env, view, fmt, color, pager=pager, record=bool(view.answers))  # exit 1: never replayed
     if not view.answers:
         raise SystemExit(int(NoMatchError.exit_code))
 
@@ -169,10 +209,11 @@ def glossary(
     fmt: Format = Format.AUTO,
     color: Color = Color.AUTO,
     kb: Sequence[Path] | None = None,
+    pager: bool | None = None,
 ) -> None:
     """Every glossary term, or one of them with where it is used."""
     name = " ".join(term) if term else None
-    show(env, lambda base: query.glossary(base, name), kb, fmt, color)
+    show(env, lambda base: query.glossary(base, name), kb, fmt, color, pager=pager)
 
 
 def sources(
@@ -182,7 +223,8 @@ def sources(
     fmt: Format = Format.AUTO,
     color: Color = Color.AUTO,
     kb: Sequence[Path] | None = None,
+    pager: bool | None = None,
 ) -> None:
     """The whole bibliography, or the sources one procedure cites."""
     name = " ".join(procedure) if procedure else None
-    show(env, lambda base: query.list_sources(base, name), kb, fmt, color)
+    show(env, lambda base: query.list_sources(base, name), kb, fmt, color, pager=pager)

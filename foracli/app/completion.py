@@ -62,3 +62,15 @@ def complete_region(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
         (n, w.region(r)) for r, names in REGION_NAMES.items() for n in names if n != names[1]
     ]
     return [(n, h) for n, h in offered if n.startswith(incomplete.casefold())]
+
+
+def complete_command(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
+    """Command names, for `foracli help`."""
+    root = ctx.find_root()
+    group = root.command
+    found = []
+    for name in group.list_commands(root):
+        command = group.get_command(root, name)
+        if command is not None and not command.hidden and name.startswith(incomplete):
+            found.append((name, (command.help or "").strip().split("\n")[0]))
+    return found

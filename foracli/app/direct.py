@@ -15,7 +15,7 @@ from pathlib import Path
 
 from foracli.app import commands, grammar
 from foracli.app.present import Environment
-from foracli.app.streams import after_broken_pipe
+from foracli.app.streams import after_write_error
 from foracli.render import Color, Format
 
 TYPE_CHECKING = False
@@ -50,12 +50,14 @@ def run(argv: list[str], env: Environment) -> int | None:
             code = done.code if isinstance(done.code, int) else 1
         except KeyboardInterrupt:
             code = 130  # what Typer's main does: no message, the shell's status for SIGINT
-        except EOFError:
-            sys.stderr.write("\nAborted.\n")  # Typer: an empty line, then its Abort message
+        except EOFError:  # as Typer: an empty line (after the ^D), then app.usage's words
+            from foracli import content
+
+            sys.stderr.write(f"\nforacli: {content.words().text('usage.aborted')}\n")
             code = 1
         sys.stdout.flush()
-    except BrokenPipeError:
-        code = after_broken_pipe()
+    except OSError as error:
+        code = after_write_error(error)
     return code
 
 
@@ -69,7 +71,8 @@ def _prepare(
     if not isinstance(fmt, Format) or not isinstance(color, Color):
         return None
     kb = [Path(p) for p in options.pop("kb", [])] or None  # type: ignore[attr-defined]
-    common: dict[str, object] = {"fmt": fmt, "color": color, "kb": kb}
+    pager = options.pop("pager", None)
+    common: dict[str, object] = {"fmt": fmt, "color": color, "kb": kb, "pager": pager}
     if command == "explain":
         if options.get("brief") and options.get("section"):
             return None  # Typer's usage error

@@ -51,11 +51,17 @@ OPTIONS: dict[str, dict[str, tuple[str, str]]] = {
         **_OUTPUT,
         **_PAGER,
     },
-    "list": dict(_OUTPUT),
-    "search": {"--limit": ("limit", VALUE), "-n": ("limit", VALUE), **_REGION, **_OUTPUT},
-    "ask": {**_REGION, **_OUTPUT},
-    "glossary": dict(_OUTPUT),
-    "sources": dict(_OUTPUT),
+    "list": {**_OUTPUT, **_PAGER},
+    "search": {
+        "--limit": ("limit", VALUE),
+        "-n": ("limit", VALUE),
+        **_REGION,
+        **_OUTPUT,
+        **_PAGER,
+    },
+    "ask": {**_REGION, **_OUTPUT, **_PAGER},
+    "glossary": {**_OUTPUT, **_PAGER},
+    "sources": {**_OUTPUT, **_PAGER},
 }
 POSITIONAL = {
     "explain": "procedure",
@@ -67,7 +73,7 @@ POSITIONAL = {
     "sources": "procedure",
 }
 COMMANDS = frozenset(OPTIONS)
-OTHER_COMMANDS = frozenset({"validate", "schema", "handout"})  # always run through Typer
+OTHER_COMMANDS = frozenset({"validate", "schema", "handout", "help"})  # always run through Typer
 HELP = frozenset({"--help", "-h"})
 
 

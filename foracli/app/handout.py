@@ -2,15 +2,17 @@
 
 Builds the views with `query`, picks the glossary terms the page uses, renders to
 a string and writes it atomically, so a failed run never leaves half a file or
-destroys one the user had.
+destroys one the user had. `-o -` writes the page to standard output instead.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import sys
 import tempfile
 from pathlib import Path
+from typing import TextIO
 
 from foracli import content
 from foracli.core import query
@@ -23,6 +25,7 @@ from foracli.render.markdown import MarkdownHandoutRenderer
 
 HTML_SUFFIXES = (".html", ".htm")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+STDOUT = Path("-")  # `-o -`: the page goes to standard output
 
 
 def write_handout(
@@ -34,16 +37,18 @@ def write_handout(
     force: bool = False,
     region: str | None = None,
     full: bool = False,
+    fmt: str | None = None,
+    stdout: TextIO | None = None,
 ) -> Path:
     """Write the handout for *procedure* (and its comparison with *compare_with*) to *output*.
 
-    The suffix picks HTML or Markdown; an existing file is replaced only with *force*.
+    *fmt* ("html" or "markdown") or else the suffix picks the format; an existing
+    file is replaced only with *force*. STDOUT writes to *stdout* (Markdown unless
+    *fmt* says html).
     """
-    suffix = output.suffix.lower()
-    if suffix not in HTML_SUFFIXES + MARKDOWN_SUFFIXES:
-        known = ", ".join(HTML_SUFFIXES + MARKDOWN_SUFFIXES)
-        raise HandoutError("unknown-format", output=output, known=known)
-    _check_target(output, force=force)
+    html = _is_html(output, fmt)
+    if output != STDOUT:
+        _check_target(output, force=force)
     view, comparison = query.handout(
         kb, procedure, compare_with=compare_with, region=region, full=full
     )
@@ -52,16 +57,41 @@ def write_handout(
     terms = query.terms_used(kb.glossary.values(), page_text(view, comparison, content.words()))
     page = query.Handout(view, comparison, tuple(terms), full)
     renderer: Renderer[query.Handout]
-    renderer = HtmlHandoutRenderer() if suffix in HTML_SUFFIXES else MarkdownHandoutRenderer()
+    renderer = HtmlHandoutRenderer() if html else MarkdownHandoutRenderer()
     buffer = io.StringIO()
     renderer.render(page, buffer)
-    _write_atomically(output, buffer.getvalue(), force=force)
+    if output == STDOUT:
+        (stdout or sys.stdout).write(buffer.getvalue())
+    else:
+        _write_atomically(output, buffer.getvalue(), force=force)
     return output
+
+
+def _is_html(output: Path, fmt: str | None) -> bool:
+    """Whether to write HTML: *fmt* if given (it must agree with a known suffix),
+    else the suffix; Markdown for standard output."""
+    suffix = output.suffix.lower()
+    by_suffix = {
+        **dict.fromkeys(HTML_SUFFIXES, "html"),
+        **dict.fromkeys(MARKDOWN_SUFFIXES, "markdown"),
+    }
+    named = by_suffix.get(suffix) if output != STDOUT else None
+    if fmt is not None and named is not None and named != fmt:
+        raise HandoutError("format-mismatch", output=output, fmt=fmt)
+    chosen = fmt or named or ("markdown" if output == STDOUT else None)
+    if chosen is None:
+        known = ", ".join(HTML_SUFFIXES + MARKDOWN_SUFFIXES)
+        raise HandoutError("unknown-format", output=output, known=known)
+    return chosen == "html"
 
 
 def _check_target(output: Path, *, force: bool) -> None:
     if output.is_dir():
         raise HandoutError("is-folder", output=output)
+    if output.exists() and not output.is_file():
+        # A device or a pipe (/dev/full, a FIFO) cannot be replaced atomically, and
+        # with --force a rename would put a file where the device was.
+        raise HandoutError("not-a-file", output=output)
     if output.exists() and not force:
         raise HandoutError("exists", output=output)
     if not output.parent.is_dir():

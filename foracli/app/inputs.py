@@ -27,7 +27,21 @@ OUTPUT_ENVIRONMENT = (
     "GITHUB_ACTIONS",
     "TYPER_USE_RICH",
     "_TYPER_FORCE_DISABLE_TERMINAL",
+    # Whether the terminal shows OSC 8 links (hyperlinks below).
+    "FORCE_HYPERLINK",
+    "TERM_PROGRAM",
+    "VTE_VERSION",
+    "KONSOLE_VERSION",
+    "WT_SESSION",
+    "KITTY_WINDOW_ID",
+    "DOMTERM",
 )
+
+# Terminals known to show OSC 8 links: TERM_PROGRAM values and TERM values. Others
+# get no links (an unknown terminal may print the escape's text), unless FORCE_HYPERLINK=1.
+_LINKING_PROGRAMS = frozenset({"iTerm.app", "WezTerm", "vscode", "ghostty", "Hyper", "Tabby"})
+_LINKING_TERMS = frozenset({"xterm-kitty", "xterm-ghostty", "wezterm", "foot", "alacritty"})
+_LINKING_MARKS = ("KONSOLE_VERSION", "WT_SESSION", "KITTY_WINDOW_ID", "DOMTERM")
 
 
 def _set(env: Mapping[str, str], name: str) -> bool:
@@ -62,3 +76,20 @@ def decide(
     if fmt == "auto":
         fmt = "rich" if styled else "text"
     return fmt, force, no_color, plain
+
+
+def hyperlinks(color: str, *, isatty: bool, env: Mapping[str, str]) -> bool:
+    """Whether Rich output may carry OSC 8 links: only on a terminal (never into a
+    pipe, whatever forces colour), never with --color never, NO_COLOR or TERM=dumb;
+    FORCE_HYPERLINK=1 or 0 decides, else a terminal known to show them."""
+    if not isatty or color == "never" or _set(env, "NO_COLOR") or env.get("TERM") == "dumb":
+        return False
+    forced = env.get("FORCE_HYPERLINK", "")
+    if forced:
+        return forced != "0"
+    if env.get("TERM_PROGRAM", "") in _LINKING_PROGRAMS:
+        return True
+    if env.get("TERM", "") in _LINKING_TERMS or any(env.get(m) for m in _LINKING_MARKS):
+        return True
+    vte = env.get("VTE_VERSION", "")
+    return vte.isdigit() and int(vte) >= 5000  # GNOME Terminal and other VTE terminals

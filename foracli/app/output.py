@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from foracli.app.inputs import decide
+from foracli.app.inputs import decide, hyperlinks
 from foracli.render import Color, Format, TerminalSettings
 
 
@@ -23,5 +23,8 @@ class OutputPlan:
 def plan_output(fmt: Format, color: Color, *, isatty: bool, env: Mapping[str, str]) -> OutputPlan:
     """Decide the format and colour handling (the rules live in app.inputs.decide)."""
     chosen, force, no_color, plain = decide(fmt.value, color.value, isatty=isatty, env=env)
-    settings = TerminalSettings(force_terminal=force, no_color=no_color, plain_styles=plain)
+    links = hyperlinks(color.value, isatty=isatty, env=env)
+    settings = TerminalSettings(
+        force_terminal=force, no_color=no_color, plain_styles=plain, hyperlinks=links
+    )
     return OutputPlan(Format(chosen), settings)

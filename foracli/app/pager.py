@@ -3,8 +3,10 @@
 One function for the full run and the replay, so the pager gets the same bytes
 either way. Only `os` and the builtin `_signal` at import: the replay path uses it.
 Which pager: MANPAGER, then PAGER, else `less`; with LESS unset, foracli's pager
-run gets LESS=-FRX (short pages print at once, colours pass, the screen stays).
-A pager that cannot be found is not started: the caller prints directly.
+run gets LESS=-FRX (short pages print at once, colours pass, the screen stays),
+and a LESS without -R gets it added, so less never shows colour codes as text.
+A pager that cannot be found, or that the shell could not start (status 126 or
+127), counts as not started: the caller prints directly and says so once.
 """
 
 from __future__ import annotations
@@ -31,6 +33,21 @@ def pager_command(environ: Mapping[str, str]) -> str | None:
     return DEFAULT_PAGER
 
 
+def less_options(environ: Mapping[str, str]) -> str:
+    """LESS for foracli's pager run: -FRX when unset; the user's own options with -R
+    added when they lack it (-R or -r, or their long names), since foracli pages
+    colour; the user's LESS is otherwise kept as it is."""
+    given = environ.get("LESS")
+    if given is None:
+        return DEFAULT_LESS
+    for word in given.split():
+        if word.lower().startswith("--raw-control"):  # --RAW-CONTROL-CHARS, --raw-control-chars
+            return given
+        if not word.startswith("--") and {"R", "r"} & set(word.lstrip("-")):
+            return given
+    return f"{given} -R".strip()
+
+
 def _findable(command: str, environ: Mapping[str, str]) -> bool:
     """Whether the program *command* starts with exists (a path, or on PATH)."""
     words = command.split()
@@ -55,7 +72,7 @@ def page(data: bytes, environ: Mapping[str, str]) -> str | None:
     import _signal  # type: ignore[import-not-found]
 
     child_env = dict(environ)
-    child_env.setdefault("LESS", DEFAULT_LESS)
+    child_env["LESS"] = less_options(environ)
     # A plain command ("less", "less -R") starts directly; anything the shell must read
     # (pipes, redirections, quotes, variables) goes through /bin/sh, as pydoc does.
     argv = command.split() if _PLAIN.issuperset(command) else ["/bin/sh", "-c", command]
@@ -81,12 +98,17 @@ def page(data: bytes, environ: Mapping[str, str]) -> str | None:
         pass  # the reader quit early (q in less): nothing more to show
     finally:
         os.close(write_end)
+    status = 0
     while True:
         try:
-            os.waitpid(pid, 0)
+            status = os.waitpid(pid, 0)[1]
             break
         except KeyboardInterrupt:
             continue  # Ctrl-C belongs to the pager while it runs, as with pydoc
         except ChildProcessError:
             break
+    # 126/127: /bin/sh found no program to run (or could not run it), so nothing was
+    # shown; any other status is the pager's own (less quits 0, a user's pager may not).
+    if os.WIFEXITED(status) and os.WEXITSTATUS(status) in (126, 127):
+        return command
     return None

@@ -18,6 +18,7 @@ from typing import TextIO
 
 from foracli.app.output import plan_output
 from foracli.app.pager import page
+from foracli.app.streams import after_write_error
 from foracli.content import words
 from foracli.core.model import KnowledgeBase
 from foracli.core.query import View
@@ -124,7 +125,13 @@ def present(
     else:
         out = env.stdout
     renderer = page_renderer(plan.format, plan.terminal, locale=env.locale, bars=bars)
-    renderer.render(view, out)  # type: ignore[arg-type]  # a stand-in for the stream
+    try:
+        renderer.render(view, out)  # type: ignore[arg-type]  # a stand-in for the stream
+        # Flushed here, so a full disk or a gone reader is met while the presenter
+        # can still say so, and nothing half-written is recorded for a replay.
+        env.stdout.flush()
+    except OSError as error:
+        raise SystemExit(after_write_error(error)) from None
     if not isinstance(out, Recorder):
         return
     try:
@@ -148,8 +155,11 @@ def show_paged(env: Environment, data: bytes) -> None:
     if failed:
         sys.stderr.write(f"foracli: {words(env.locale).text('pager.failed', pager=failed)}\n")
     buffer = getattr(env.stdout, "buffer", None)
-    if buffer is not None:
-        buffer.write(data)
-        buffer.flush()
-    else:
-        env.stdout.write(data.decode(errors="replace"))
+    try:
+        if buffer is not None:
+            buffer.write(data)
+            buffer.flush()
+        else:
+            env.stdout.write(data.decode(errors="replace"))
+    except OSError as error:
+        raise SystemExit(after_write_error(error)) from None

@@ -22,6 +22,7 @@ from foracli.core.errors import (
     PathNotFoundError,
     Problem,
     RegionError,
+    UsageProblem,
 )
 from foracli.core.model import (
     Approach,
@@ -86,7 +87,7 @@ class Words:
         """'desk work; Low back only': what a figure measured and where, or ''."""
         parts = [value.basis or ""]
         if region and value.region is not None:
-            parts.append(self.text("region.only", region=self.region(value.region)))
+            parts.append(self.messages[f"region.{value.region.value}.only"])
         return "; ".join(p for p in parts if p)
 
     def finding(self, finding: Finding, subject: str) -> str:
@@ -225,6 +226,10 @@ class Words:
                     region=self.text(f"region.{error.region}.in"),
                     regions=self.text("error.or").join(inside),
                 )
+            case UsageProblem():
+                message = self.text(f"usage.{error.key}", **error.fields)
+                hint = self.text("usage.try", command=f"foracli {error.command}")
+                return f"{message} {hint}"
             case _:
                 return str(error)
 

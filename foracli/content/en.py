@@ -55,7 +55,8 @@ MESSAGES: dict[str, str] = {
     "region.lumbar": "Low back",
     "region.cervical.in": "the neck",
     "region.lumbar.in": "the low back",
-    "region.only": "{region} only",
+    "region.cervical.only": "neck only",
+    "region.lumbar.only": "low back only",
     # Head-to-head findings; {a} is the procedure the finding is about.
     "finding.lower": "Lower with {a}",
     "finding.higher": "Higher with {a}",
@@ -147,9 +148,10 @@ MESSAGES: dict[str, str] = {
     "scale.basis": "{label} ({unit}, {basis}), 0 to {top}",
     "bar.basis": "not comparable, as these figures measured different things ({bases}).",
     "bar.region": "not comparable, as these figures come from different parts of the spine.",
+    "bar.timeframe": "not comparable, as these figures were counted over different times.",
     "bar.evidence": (
-        "not comparable, as some figures come from studies and some from surgeons' or "
-        "hospitals' websites."
+        "not comparable, as some figures come from studies of patients and some from "
+        "surgeons', hospitals' or experts' own accounts."
     ),
     "bar.not-said": "not stated",
     "label.head-to-head-pair": "Head-to-head, {a} vs {b}",
@@ -177,6 +179,91 @@ MESSAGES: dict[str, str] = {
     "kind.region": "region",
     "completion.see": "see {term}",
     "pager.failed": "cannot start the pager '{pager}'; printing directly",
+    "write.stdout": "cannot write to standard output: {reason}",
+    "write.no-stdout": "standard output is closed; give foracli somewhere to write",
+    # Usage errors (app.usage): each is followed by usage.try on the same line.
+    "usage.try": "Try '{command} --help'.",
+    "usage.no-such-option": "unknown option '{option}'",
+    "usage.no-such-command": "unknown command '{command}'",
+    "usage.needs-value": "option '{option}' needs a value: {metavar}",
+    "usage.missing-argument": "missing {metavar}",
+    "usage.missing-option": "missing option {option} {metavar}",
+    "usage.bad-choice": "'{value}' is not a choice for {option} (choose {choices})",
+    "usage.whole-number": "{option} takes a whole number of at least {minimum}, not '{value}'",
+    "usage.bad-value": "bad value for {option}",
+    "usage.extra": "unexpected extra words: {words}",
+    "usage.missing-command": "missing COMMAND",
+    "usage.two-procedures": "compare needs at least two procedures",
+    "usage.same-procedure": (
+        "'{first}' and '{second}' are both {name}; compare two different procedures."
+    ),
+    "usage.several-procedures": (
+        "explain shows one procedure; to set these side by side, run 'foracli compare {words}'."
+    ),
+    "usage.twice": "'{first}' is given twice; compare two different procedures.",
+    "usage.validate-format": "validate writes text or json",
+    "usage.aborted": "aborted",
+    # Help screens and the man page (app.helptext, app.manpage).
+    "help.usage": "Usage:",
+    "help.arguments": "Arguments",
+    "help.options": "Options",
+    "help.commands": "Commands",
+    "help.example": "Example",
+    "help.examples": "Examples",
+    "help.one-of": "one of: {choices}",
+    "help.default": "default: {value}",
+    "help.at-least": "at least {value}",
+    "help.required": "required",
+    "man.manual": "User Commands",
+    "man.commands": "COMMANDS",
+    "man.exit-status": "EXIT STATUS",
+    "man.environment": "ENVIRONMENT",
+    "man.see-also": "SEE ALSO",
+    "man.exit.ok": (
+        "Success. Also when the reader of a pipe stops early (foracli explain | head -1): "
+        "foracli ends quietly, whatever the size of its output."
+    ),
+    "man.exit.not-found": (
+        "Not found: an unknown procedure, section, term or aspect (close matches on "
+        "stderr), a search with no match, a --kb, FORACLI_KB or validate path that does "
+        "not exist; or output that cannot be written (a full disk, a handout file that "
+        "cannot be made)."
+    ),
+    "man.exit.usage": (
+        "Usage error: an unknown command or option, a bad value, too few procedures, "
+        "the same procedure twice in compare, two procedures given to explain."
+    ),
+    "man.exit.invalid-kb": (
+        "The knowledge base is invalid: path:line:col: message on stderr "
+        "(foracli validate lists every problem)."
+    ),
+    "man.exit.interrupted": "Interrupted with Ctrl-C.",
+    "man.env.kb": (
+        "Your own knowledge-base files or folders, separated by the OS path separator "
+        "(--kb replaces it)."
+    ),
+    "man.env.cache-dir": (
+        "Where the caches live (default $XDG_CACHE_HOME/foracli, else ~/.cache/foracli)."
+    ),
+    "man.env.no-cache": "Set (not empty) to read the YAML and render afresh every run.",
+    "man.env.watch": "0 never starts a knowledge-base watcher.",
+    "man.env.watch-min": (
+        "How many knowledge-base files and folders it takes to start a watcher (default 500)."
+    ),
+    "man.env.colour": (
+        "NO_COLOR (not empty) removes colour, FORCE_COLOR (not empty) forces it, TERM=dumb "
+        "gets plain text; --color beats all three."
+    ),
+    "man.env.hyperlink": (
+        "1 makes source links clickable (OSC 8) on a terminal foracli does not recognise, "
+        "0 never; links are never written into a pipe or with --color never."
+    ),
+    "man.env.pager": (
+        "The pager for long terminal output: MANPAGER, else PAGER, else less. foracli "
+        "runs it with LESS=-FRX when LESS is unset, and adds -R to a LESS without it; "
+        "a pager that cannot start is skipped with one warning line."
+    ),
+    "man.env.columns": "The width for --format rich when stdout is not a terminal.",
     # validate's content rules (each after "path:line:col: warning: ").
     "check.uncited": "source '{id}' is not cited anywhere",
     "check.paper-no-year": "paper '{id}' has no year",
@@ -199,6 +286,12 @@ MESSAGES: dict[str, str] = {
     "handout.exists": "'{output}' already exists; use --force to replace it",
     "handout.no-folder": "cannot write '{output}': folder '{folder}' does not exist",
     "handout.cannot-write": "cannot write '{output}': {reason}",
+    "handout.not-a-file": (
+        "'{output}' is not a regular file; name a file, or use -o - for standard output"
+    ),
+    "handout.format-mismatch": (
+        "the suffix of '{output}' names another format than {fmt}; rename it or drop --format"
+    ),
 }
 
 # Words that carry no meaning for matching ("how long off work" -> "long", "work").

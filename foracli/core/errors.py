@@ -11,7 +11,7 @@ class ExitCode(IntEnum):
 
     OK = 0
     NOT_FOUND = 1
-    USAGE = 2  # Typer/Click's own; never raised by foracli code
+    USAGE = 2  # Typer/Click's own, and UsageProblem's
     INVALID_KB = 3
 
 
@@ -82,6 +82,19 @@ class HandoutError(ForacliError):
         self.key = key
         self.fields = fields
         super().__init__(key, fields)
+
+
+class UsageProblem(ForacliError):
+    """Arguments Click accepts but that make no sense together (the same procedure
+    twice in `compare`): a usage error, worded by content from *key*."""
+
+    exit_code = ExitCode.USAGE
+
+    def __init__(self, command: str, key: str, **fields: object) -> None:
+        self.command = command
+        self.key = key
+        self.fields = fields
+        super().__init__(command, key, fields)
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,15 @@ REGION_NAMES: dict[Region, tuple[str, ...]] = {
     Region.LUMBAR: ("lumbar", "low-back", "lower-back", "back", "l-spine", "lumbosacral"),
 }
 
-# Kinds of source that report a practice's or a hospital's experience, not a study.
+# Kinds of source that report a practice's, a hospital's or an expert's experience, not a
+# study of patients.
 WEBSITE_KINDS = frozenset(
-    {StudyType.PRACTICE_PAGE, StudyType.PATIENT_INFORMATION, StudyType.WEBSITE}
+    {
+        StudyType.PRACTICE_PAGE,
+        StudyType.PATIENT_INFORMATION,
+        StudyType.WEBSITE,
+        StudyType.EXPERT_OPINION,
+    }
 )
 
 
@@ -142,20 +148,38 @@ NO_BAR = BarCheck(False)  # a text row, or a row with nothing to draw
 
 
 def evidence_kind(value: AspectValue, sources: Mapping[str, Source]) -> str:
-    """'website' when every source of *value* is a practice or hospital page, else 'study'."""
-    kinds = {sources[s].type for s in value.sources if s in sources}
-    return "website" if kinds and kinds <= WEBSITE_KINDS else "study"
+    """'website' when every source of *value* is a practice, hospital or expert's page,
+    'study' when none is, 'mixed' otherwise."""
+    kinds = {sources[s].type in WEBSITE_KINDS for s in value.sources if s in sources}
+    return {frozenset({True}): "website", frozenset({False}): "study"}.get(
+        frozenset(kinds), "mixed"
+    )
 
 
-def bar_check(values: Sequence[AspectValue | None], sources: Mapping[str, Source]) -> BarCheck:
+def bar_check(
+    values: Sequence[AspectValue | None],
+    sources: Mapping[str, Source],
+    regions: Sequence[Sequence[Region]] = (),
+) -> BarCheck:
     """Figures compare on one scale only when they measured the same thing, in the same
-    region, from the same kind of evidence (the knowledge base says which)."""
-    shown = [v for v in values if v is not None and v.low is not None]
-    bases = tuple(v.basis for v in shown)
+    region, over the same time, from the same kind of evidence (the knowledge base says
+    which). *regions* are each column's page regions: a value on a one-region page is
+    that region's even when it does not say so."""
+    pages = [*regions, *([()] * (len(values) - len(regions)))]
+    shown = [
+        (v, v.region or (page[0] if len(page) == 1 else None))
+        for v, page in zip(values, pages, strict=True)
+        if v is not None and v.low is not None
+    ]
+    bases = tuple(v.basis for v, _ in shown)
     if len({(b or "").casefold() for b in bases}) > 1:
         return BarCheck(False, why="basis", bases=bases)
-    if len({v.region for v in shown}) > 1:
+    # A figure for every region fits beside one region's; a neck figure beside a low back
+    # one does not.
+    if len({region for _, region in shown} - {None}) > 1:
         return BarCheck(False, why="region", bases=bases)
-    if len({evidence_kind(v, sources) for v in shown}) > 1:
+    if len({(v.timeframe or "").casefold() for v, _ in shown}) > 1:
+        return BarCheck(False, why="timeframe", bases=bases)
+    if len({evidence_kind(v, sources) for v, _ in shown}) > 1:
         return BarCheck(False, why="evidence", bases=bases)
     return BarCheck(True, basis=bases[0] if bases else None, bases=bases)

@@ -83,7 +83,9 @@ def resolve_procedure(kb: KnowledgeBase, name: str) -> Procedure:
     raise NotFoundError("procedure", name, _suggest(name, names))
 
 
-def _resolve_fixed(kind: str, typed: str, names: Iterable[tuple[str, Iterable[str]]]) -> str:
+def _resolve_fixed(
+    kind: str, typed: str, names: Iterable[tuple[str, Iterable[str]]], *, targets: bool = True
+) -> str:
     """The key *typed* names among fixed (key, accepted names) pairs, or NotFoundError."""
     lookup: dict[str, str] = {}
     for key, accepted in names:
@@ -91,7 +93,7 @@ def _resolve_fixed(kind: str, typed: str, names: Iterable[tuple[str, Iterable[st
             lookup.setdefault(normalise_name(alias), key)
     found = lookup.get(normalise_name(typed))
     if found is None:
-        raise NotFoundError(kind, typed, _suggest(typed, lookup, show_target=True))
+        raise NotFoundError(kind, typed, _suggest(typed, lookup, show_target=targets))
     return found
 
 
@@ -103,7 +105,10 @@ def resolve_section(key: str) -> str:
 def resolve_region(name: str) -> Region:
     """The region *name* names (neck, low back, cervical, lumbar...), or NotFoundError."""
     return Region(
-        _resolve_fixed("region", name, ((r.value, names) for r, names in REGION_NAMES.items()))
+        # Suggest the near name ('nek' -> 'neck'), not the key behind it ('cervical').
+        _resolve_fixed(
+            "region", name, ((r.value, names) for r, names in REGION_NAMES.items()), targets=False
+        )
     )
 
 
@@ -294,7 +299,8 @@ def compare(
             and c.other in by_id
             and (where is None or c.region in (None, where))
         )
-        check = bar_check(values, kb.sources) if spec.unit else NO_BAR
+        regions = [p.regions for p in procs]
+        check = bar_check(values, kb.sources, regions) if spec.unit else NO_BAR
         rows.append(Row(spec, values, found, check, elsewhere))
     # Numbered in the order a reader meets them: row by row, each procedure's value,
     # then the head-to-head findings of that row.

@@ -180,6 +180,7 @@ class TerminalSettings:
     no_color: bool = False
     plain_styles: bool = False  # no escape codes at all
     width: int | None = None
+    hyperlinks: bool = False  # OSC 8 links for sources (app.inputs.hyperlinks decides)
 
 
 def page_renderer(

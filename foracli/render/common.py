@@ -71,6 +71,20 @@ def source_line(source: Source, w: Words) -> str:
     return line
 
 
+def source_link(source: Source) -> str | None:
+    """Where a source can be read: its DOI, else its PubMed record, else its page;
+    None for no address, or one that is not a plain http(s) link (never sent to a
+    terminal inside an escape sequence)."""
+    if source.doi:
+        target = f"https://doi.org/{source.doi}"
+    elif source.pmid:
+        target = f"https://pubmed.ncbi.nlm.nih.gov/{source.pmid}/"
+    else:
+        target = source.url or ""
+    plain = target.startswith(("https://", "http://")) and target.isprintable()
+    return target if plain and " " not in target else None
+
+
 def point_parts(
     point: Point, citations: Citations, w: Words, laid: Laid | None = None
 ) -> tuple[str, str, str, str]:
@@ -129,9 +143,14 @@ def cell_amount(
     value: AspectValue, view: ComparisonView | Explanation, w: Words, *, with_text: bool = True
 ) -> str:
     """A figure with what it measured and, on an unnarrowed page, the region it is for."""
-    more = w.qualifiers(value, region=view.region is None)
-    amount = w.amount(value, with_text=with_text)
-    return f"{amount} ({more})" if more else amount
+    more = [w.qualifiers(value, region=view.region is None)]
+    if value.low is None:
+        return f"{w.amount(value)} ({more[0]})" if more[0] else w.amount(value)
+    if with_text and value.text:
+        more.insert(0, value.text)
+    extra = "; ".join(m for m in more if m)
+    amount = w.amount(value, with_text=False)
+    return f"{amount} ({extra})" if extra else amount
 
 
 def missing_value(row: Row, column: int, w: Words) -> str:

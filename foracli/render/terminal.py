@@ -13,6 +13,7 @@ from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -50,6 +51,7 @@ from foracli.render.common import (
     pair_label,
     section_certainty,
     source_line,
+    source_link,
 )
 
 READING_WIDTH = 100  # lines longer than this are hard to read; wider terminals get margins
@@ -94,9 +96,11 @@ def make_console(file: TextIO, settings: TerminalSettings) -> Console:
 
 
 def _refs(ids: Iterable[str], citations: Citations) -> str:
-    # No spaces inside: Rich wraps at any whitespace (no-break spaces too), and
-    # "[1," / "3]" on two lines reads as two citations.
-    return citations.bracket(ids).replace(" ", "")
+    """'[1,2,3] [7,9]': no space inside a bracket, as Rich wraps at any whitespace (no-break
+    spaces too) and '[1,' / '3]' reads as two citations; long lists in brackets of three,
+    so a narrow column breaks between brackets, never inside one."""
+    marks = [str(n) for n in citations.marks(ids)]
+    return " ".join(f"[{','.join(marks[i : i + 3])}]" for i in range(0, len(marks), 3))
 
 
 def _bullets(rows: Sequence[tuple[str, Text]]) -> Table:
@@ -154,7 +158,15 @@ def _section_body(laid: Laid, citations: Citations, w: Words) -> RenderableType:
     return Group(*parts)
 
 
-def render_explanation(view: Explanation, console: Console, w: Words) -> None:
+def _cited(text: str, source: Source, links: bool) -> Text:
+    """*text* about *source*; with *links*, clickable (OSC 8) to its DOI, PubMed or page."""
+    target = source_link(source) if links else None
+    return Text(text, style=Style(link=target)) if target else Text(text)
+
+
+def render_explanation(
+    view: Explanation, console: Console, w: Words, *, links: bool = False
+) -> None:
     """Print one procedure page: a header, then one panel per section, key points first."""
     if view.brief:
         _print(console, _brief(view, w))
@@ -178,9 +190,7 @@ def render_explanation(view: Explanation, console: Console, w: Words) -> None:
         parts.append(_panel(body, w.section_title(section.key, proc.approach), style))
         if section.key == "key-points" and view.glance:
             parts.append(_panel(_figures(view, w), w.text("heading.figures"), "cyan"))
-    if view.brief:
-        parts.append(Text(w.text("brief.more", id=proc.id), style="dim"))
-    parts += _footer(view.sources, citations, [proc], w)
+    parts += _footer(view.sources, citations, [proc], w, links=links)
     _print(console, parts)
 
 
@@ -320,7 +330,7 @@ def _value_cell(
 
 
 def render_comparison(
-    view: ComparisonView, console: Console, *, bars: bool = True, w: Words
+    view: ComparisonView, console: Console, *, bars: bool = True, w: Words, links: bool = False
 ) -> None:
     """Print a comparison: at a glance first, then a table (stacked blocks on a narrow
     terminal), then what head-to-head studies found."""
@@ -372,7 +382,7 @@ def render_comparison(
         parts.append(_panel(_bullets(items), w.text("heading.studies-found"), "yellow"))
     if view.evidence:
         parts.append(_evidence_table(view, citations, w))
-    parts += _footer(view.sources, citations, view.procedures, w)
+    parts += _footer(view.sources, citations, view.procedures, w, links=links)
     _print(console, parts)
 
 
@@ -393,7 +403,7 @@ def _evidence_table(view: ComparisonView, citations: Citations, w: Words) -> Tab
     return table
 
 
-def render_sources(view: SourceList, console: Console, w: Words) -> None:
+def render_sources(view: SourceList, console: Console, w: Words, *, links: bool = False) -> None:
     """Print a bibliography as a table: number, citation, kind of evidence."""
     title = (
         w.text("heading.sources-for", name=view.procedure.name)
@@ -405,7 +415,9 @@ def render_sources(view: SourceList, console: Console, w: Words) -> None:
     table.add_column(w.text("column.source"), overflow="fold", ratio=3)
     table.add_column(w.text("column.evidence"), overflow="fold", ratio=1)
     for n, source in enumerate(view.sources, start=1):
-        table.add_row(str(n), Text(w.citation(source)), Text(w.evidence_label(source)))
+        table.add_row(
+            str(n), _cited(w.citation(source), source, links), Text(w.evidence_label(source))
+        )
     console.print(table)
 
 
@@ -416,9 +428,14 @@ def _print(console: Console, parts: Sequence[RenderableType]) -> None:
 
 
 def _footer(
-    sources: Sequence[Source], citations: Citations, procs: Iterable[Procedure], w: Words
+    sources: Sequence[Source],
+    citations: Citations,
+    procs: Iterable[Procedure],
+    w: Words,
+    *,
+    links: bool = False,
 ) -> list[RenderableType]:
-    rows = [(f"[{citations.numbers[s.id]}]", Text(source_line(s, w))) for s in sources]
+    rows = [(f"[{citations.numbers[s.id]}]", _cited(source_line(s, w), s, links)) for s in sources]
     parts: list[RenderableType] = []
     if rows:
         parts.append(
@@ -562,11 +579,13 @@ class TerminalRenderer(PageRenderer[Console]):
 
     def explanation(self, view: Explanation, target: Console) -> None:
         """One procedure page."""
-        render_explanation(view, target, self.words)
+        render_explanation(view, target, self.words, links=self.settings.hyperlinks)
 
     def comparison(self, view: ComparisonView, target: Console) -> None:
         """Procedures side by side."""
-        render_comparison(view, target, w=self.words, bars=self.bars)
+        render_comparison(
+            view, target, w=self.words, bars=self.bars, links=self.settings.hyperlinks
+        )
 
     def procedures(self, view: ProcedureList, target: Console) -> None:
         """The list of procedures."""
@@ -582,7 +601,7 @@ class TerminalRenderer(PageRenderer[Console]):
 
     def sources(self, view: SourceList, target: Console) -> None:
         """A bibliography."""
-        render_sources(view, target, self.words)
+        render_sources(view, target, self.words, links=self.settings.hyperlinks)
 
     def answer(self, view: AnswerView, target: Console) -> None:
         """The answers to a question."""

@@ -199,16 +199,17 @@ def _target(args: list[str], incomplete: str) -> str | None:
 
 
 def _write_all(data: bytes) -> None:
-    """Write *data* to stdout's descriptor; a closed pipe ends the run as the app would."""
+    """Write *data* to stdout's descriptor; a closed pipe or a full disk ends the run
+    as the app would (app.streams)."""
     try:
         sys.stdout.flush()
         view = memoryview(data)
         while view:
             view = view[os.write(1, view) :]
-    except BrokenPipeError:
-        from foracli.app.streams import after_broken_pipe
+    except OSError as error:
+        from foracli.app.streams import after_write_error
 
-        raise SystemExit(after_broken_pipe()) from None
+        raise SystemExit(after_write_error(error)) from None
 
 
 def replay(directory: str, key: tuple[object, ...], *, paged: bool = False) -> bool:

@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 
 def main() -> None:
     """Console-script entry point."""
+    from foracli.app.streams import stdout_missing
+
+    if stdout_missing():  # `>&-`: the next file opened would receive the output
+        sys.exit(1)
     from foracli.speed import fastpath
 
     if hasattr(sys.stdout, "reconfigure"):
