@@ -93,6 +93,10 @@ def _prepare(
         if not words or limit is None:
             return None
         return lambda env: commands.search(env, words=words, limit=limit, **options, **common)  # type: ignore[arg-type]
+    if command == "ask":
+        if not words:
+            return None
+        return lambda env: commands.ask(env, question=words, **options, **common)  # type: ignore[arg-type]
     if command == "glossary":
         return lambda env: commands.glossary(env, term=words or None, **common)  # type: ignore[arg-type]
     if command == "sources":

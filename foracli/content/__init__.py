@@ -258,4 +258,6 @@ def words(locale: str = "en") -> Words:
     if locale not in LOCALES:
         raise ValueError(f"no wording for locale {locale!r}; known: {', '.join(LOCALES)}")
     table = importlib.import_module(f"foracli.content.{locale}")
-    return Words(locale, table.MESSAGES, Language(table.STOPWORDS, table.SYNONYMS))
+    return Words(
+        locale, table.MESSAGES, Language(table.STOPWORDS, table.SYNONYMS, table.ASKING_STOPWORDS)
+    )

@@ -10,6 +10,7 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 
 from foracli.core.errors import MissingSectionError, NoMatchError, NotFoundError, RegionError
 from foracli.core.layout import NO_BAR, REGION_NAMES, BarCheck, applies, bar_check, shortened
@@ -20,13 +21,16 @@ from foracli.core.model import (
     Approach,
     AspectSpec,
     AspectValue,
+    Certainty,
     Comparison,
     KnowledgeBase,
+    Point,
     Procedure,
     Region,
     Section,
     Source,
     Term,
+    Topic,
 )
 from foracli.core.search import Hit, Wording, search
 from foracli.core.text import normalise_name
@@ -524,5 +528,66 @@ def _word(name: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
 
 
+class AnswerKind(StrEnum):
+    """What an answer card shows."""
+
+    ASPECT = "aspect"  # a procedure's value for one aspect
+    SECTION = "section"  # one point of a section
+    FINDING = "finding"  # a head-to-head finding between two named procedures
+    TOPIC = "topic"  # a question the pages have no good evidence on
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer card: where it comes from, what it says, and the command that shows more."""
+
+    kind: AnswerKind
+    place: str  # the aspect, section or topic key
+    procedure: Procedure | None
+    region: Region | None  # None: both, or not said
+    point: Point | None = None
+    value: AspectValue | None = None
+    finding: HeadToHead | None = None
+    topic: Topic | None = None
+    more: tuple[str, ...] = ()  # foracli's arguments for the fuller page, if there is one
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The sources behind the card."""
+        held = self.point or self.value or self.finding or self.topic
+        return held.sources if held is not None else ()
+
+    @property
+    def certainty(self) -> Certainty | None:
+        """How sure the evidence behind the card lets us be, where the page says."""
+        if self.finding is not None:
+            return self.finding.finding.certainty
+        held = self.point or self.value
+        return held.certainty if held is not None else None
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    """What `ask` shows: the question, its best answers, and their sources.
+
+    No answers means the knowledge base has nothing on the question; *offers* then
+    holds the aspect keys it can answer for.
+    """
+
+    question: str
+    answers: tuple[Answer, ...]
+    sources: tuple[Source, ...]
+    region: Region | None = None
+    offers: tuple[str, ...] = ()
+
+
 # Every view a page renderer must handle; each renderer matches on it exhaustively.
-View = Explanation | ComparisonView | ProcedureList | SearchResult | GlossaryView | SourceList
+View = (
+    Explanation
+    | ComparisonView
+    | ProcedureList
+    | SearchResult
+    | GlossaryView
+    | SourceList
+    | AnswerView
+)

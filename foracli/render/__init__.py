@@ -16,6 +16,7 @@ from typing import Generic, Protocol, TextIO, TypeVar, assert_never
 
 from foracli.content import Words, words
 from foracli.core.query import (
+    AnswerView,
     ComparisonView,
     Explanation,
     GlossaryView,
@@ -67,6 +68,8 @@ class PageRenderer(ABC, Generic[T]):
                 self.glossary(view, target)
             case SourceList():
                 self.sources(view, target)
+            case AnswerView():
+                self.answer(view, target)
             case _:
                 assert_never(view)
 
@@ -94,6 +97,10 @@ class PageRenderer(ABC, Generic[T]):
     def sources(self, view: SourceList, target: T) -> None:
         """A bibliography."""
 
+    @abstractmethod
+    def answer(self, view: AnswerView, target: T) -> None:
+        """The answers to a question."""
+
 
 class StreamPages(Protocol):
     """A module of page functions writing to a text stream (plain, Markdown, JSON)."""
@@ -104,6 +111,7 @@ class StreamPages(Protocol):
     def render_search(self, view: SearchResult, out: TextIO, w: Words) -> None: ...
     def render_glossary(self, view: GlossaryView, out: TextIO, w: Words) -> None: ...
     def render_sources(self, view: SourceList, out: TextIO, w: Words) -> None: ...
+    def render_answer(self, view: AnswerView, out: TextIO, w: Words) -> None: ...
 
 
 class StreamRenderer(PageRenderer[TextIO]):
@@ -140,6 +148,10 @@ class StreamRenderer(PageRenderer[TextIO]):
     def sources(self, view: SourceList, target: TextIO) -> None:
         """A bibliography."""
         self.pages.render_sources(view, target, self.words)
+
+    def answer(self, view: AnswerView, target: TextIO) -> None:
+        """The answers to a question."""
+        self.pages.render_answer(view, target, self.words)
 
 
 class Format(StrEnum):

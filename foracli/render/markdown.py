@@ -12,6 +12,7 @@ from foracli.content import Words, words
 from foracli.core.layout import Laid
 from foracli.core.model import SECTIONS_BY_KEY, Procedure, Source, end_sentence
 from foracli.core.query import (
+    AnswerView,
     ComparisonView,
     Explanation,
     GlossaryView,
@@ -23,6 +24,7 @@ from foracli.core.query import (
 from foracli.render import StreamRenderer
 from foracli.render.common import (
     Citations,
+    answer_card,
     bar_reason,
     cell_amount,
     certainty_sentence,
@@ -32,6 +34,7 @@ from foracli.render.common import (
     mark,
     missing_value,
     needs_legend,
+    nothing_lines,
     pair_label,
     section_certainty,
     shown_label,
@@ -227,6 +230,26 @@ def render_glossary(view: GlossaryView, out: TextIO, w: Words) -> None:
     lines = ["# Glossary", ""]
     for term in view.terms:
         lines.append(f"- **{escape(term.term)}**: {escape(term.definition)}")
+    out.write("\n".join(lines) + "\n")
+
+
+def render_answer(view: AnswerView, out: TextIO, w: Words) -> None:
+    """The question as the heading, a section per answer, footnote-style sources."""
+    lines = ["# " + escape(w.text("heading.answer", question=view.question)), ""]
+    if not view.answers:
+        lines += [escape(line) for line in nothing_lines(view, w)]
+        out.write("\n".join([*lines, "", escape(w.text("disclaimer"))]) + "\n")
+        return
+    citations = Citations.of(view.sources)
+    for answer in view.answers:
+        card = answer_card(answer, w)
+        body = join_nonempty(escape(card.text), escape(card.certainty))
+        lines += [f"## {escape(card.title)}", "", body + _notes(answer.sources, citations), ""]
+        if card.more:
+            lines += [w.text("answer.more", command=f"`{card.more}`"), ""]
+    for source in view.sources:
+        lines.append(f"[^{citations.numbers[source.id]}]: {escape(source_line(source, w))}")
+    lines += ["", f"*{escape(w.text('disclaimer'))} {escape(w.text('emergency'))}*"]
     out.write("\n".join(lines) + "\n")
 
 

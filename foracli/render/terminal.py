@@ -26,6 +26,7 @@ from foracli.core.model import (
     end_sentence,
 )
 from foracli.core.query import (
+    AnswerView,
     ComparisonView,
     Explanation,
     GlossaryView,
@@ -38,6 +39,7 @@ from foracli.core.search import highlight_spans
 from foracli.render import PageRenderer, TerminalSettings
 from foracli.render.common import (
     Citations,
+    answer_card,
     bar_reason,
     cell_amount,
     finding_phrase,
@@ -45,6 +47,7 @@ from foracli.render.common import (
     mark,
     missing_value,
     needs_legend,
+    nothing_lines,
     pair_label,
     section_certainty,
     shown_label,
@@ -515,6 +518,52 @@ def render_glossary(view: GlossaryView, console: Console, w: Words) -> None:
     console.print(table)
 
 
+def render_answer(view: AnswerView, console: Console, w: Words) -> None:
+    """Print each answer as a panel (the command for more at its foot), then the sources."""
+    heading = Text(w.text("heading.answer", question=view.question), style="bold cyan")
+    if not view.answers:
+        body = Text("\n".join(nothing_lines(view, w)))
+        console.print(Panel(body, title=heading, title_align="left", box=box.ROUNDED))
+        console.print(Text(w.text("disclaimer"), style="bold yellow"))
+        return
+    console.print(heading)
+    citations = Citations.of(view.sources)
+    for answer in view.answers:
+        card = answer_card(answer, w)
+        body = Text(card.text)
+        if card.certainty:
+            body.append(f" {card.certainty}", style="italic")
+        refs = _refs(answer.sources, citations)
+        if refs:
+            body.append(f" {refs}", style="dim")
+        console.print(
+            Panel(
+                body,
+                title=Text(f" {card.title} ", style="bold"),
+                title_align="left",
+                subtitle=Text(f" {w.text('answer.more', command=card.more)} ", style="cyan")
+                if card.more
+                else None,
+                subtitle_align="left",
+                box=box.ROUNDED,
+                border_style="cyan",
+            )
+        )
+    if view.sources:
+        rows = [(f"[{citations.numbers[s.id]}]", Text(source_line(s, w))) for s in view.sources]
+        console.print(
+            Panel(
+                _bullets(rows),
+                title=Text(f" {w.text('heading.sources')} ", style="bold"),
+                title_align="left",
+                border_style="dim",
+                box=box.ROUNDED,
+                style="dim",
+            )
+        )
+    console.print(Text(f"{w.text('disclaimer')} {w.text('emergency')}", style="bold yellow"))
+
+
 class TerminalRenderer(PageRenderer[Console]):
     """Renders every view (the type checker proves none is missed)."""
 
@@ -559,3 +608,7 @@ class TerminalRenderer(PageRenderer[Console]):
     def sources(self, view: SourceList, target: Console) -> None:
         """A bibliography."""
         render_sources(view, target, self.words, links=self.settings.hyperlinks)
+
+    def answer(self, view: AnswerView, target: Console) -> None:
+        """The answers to a question."""
+        render_answer(view, target, self.words)

@@ -151,6 +151,7 @@ def lookup(layers: Sequence[Path], wanted: tuple[object, ...] | None) -> Knowled
             _Lazy(stored["sources"]),
             stored["glossary"],
             names=stored["names"],
+            asking=stored["asking"],
         )
     except (KeyError, TypeError):
         return None
@@ -170,9 +171,44 @@ def store(layers: Sequence[Path], stored_key: tuple[object, ...] | None, kb: Kno
         "procedures": each(kb.procedures),
         "sources": each(kb.sources),
         "glossary": dict(kb.glossary),
+        "asking": kb.asking,
         "names": procedure_names(kb),
     }
     _store(_path("kb", layers), stored_key, value)
+
+
+def stems_key() -> tuple[object, ...] | None:
+    """What stems depend on: foracli's code and the stemmer's own files (found without
+    importing it, which costs more than reading the stems)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("snowballstemmer")
+    if spec is None or spec.origin is None:
+        return None
+    folder = os.path.dirname(spec.origin)
+    paths = [*outcache.package_files(), os.path.join(folder, "english_stemmer.py"), spec.origin]
+    signatures = outcache.current(paths)
+    if signatures is None:
+        return None
+    return (FORMAT, tuple(zip(paths, signatures, strict=True)))
+
+
+def lookup_stems(wanted: tuple[object, ...] | None) -> dict[str, str]:
+    """The stems an earlier run with the same stemmer kept."""
+    found = _load(_stems_path(), wanted)
+    return found if isinstance(found, dict) else {}
+
+
+def store_stems(wanted: tuple[object, ...] | None, table: dict[str, str]) -> None:
+    """Keep *table* for the next run."""
+    _store(_stems_path(), wanted, table)
+
+
+def _stems_path() -> str | None:
+    directory = outcache.cache_dir(os.environ)
+    if directory is None or os.environ.get("FORACLI_NO_CACHE"):
+        return None
+    return os.path.join(directory, "stems.pickle")
 
 
 def lookup_files(layers: Sequence[Path], code: tuple[object, ...] | None) -> dict[str, Any]:
