@@ -91,6 +91,9 @@ def lay_out(
     if compact and split:
         # As written: a neck-only emergency line stays among the other emergency lines.
         return Laid(section.key, (RegionBlock(None, _groups(section.points)),), sure, False, True)
+    if not split:
+        # Nothing to head: the points in the order the page gives them.
+        return Laid(section.key, (RegionBlock(None, _groups(section.points)),), sure, False)
     return Laid(section.key, tuple(blocks), sure, split)
 
 

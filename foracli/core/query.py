@@ -201,7 +201,12 @@ def explain(
     )
     cited = _cited([*(sec.points for sec in chosen), glance]) if cite else ()
     sources = tuple(kb.sources[sid] for sid in cited)
-    variants = tuple(kb.procedures[v] for v in proc.variants if v in kb.procedures)
+    variants = tuple(
+        variant
+        for v in proc.variants
+        if (variant := kb.procedures.get(v)) is not None
+        and (where is None or not variant.regions or where in variant.regions)
+    )
     complete = not sections and not brief
     return Explanation(proc, chosen, sources, complete, variants, where, brief, glance, cite)
 
