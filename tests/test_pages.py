@@ -432,6 +432,9 @@ def test_a_narrowed_page_keeps_its_order_and_its_regions_variants(shipped_kb):
     low_back = query.explain(shipped_kb, "endoscopic", ["who"], region="low-back")
     kept = [p for p in whole.sections[0].points if p.region in (None, Region.LUMBAR)]
     assert list(low_back.sections[0].points) == kept
+    bullets = [line[2:] for line in text(low_back).splitlines() if line.startswith("- ")]
+    written = [(f"{p.label}: " if p.label else "") + p.text for p in kept]
+    assert [b.split(" [")[0] for b in bullets] == written
     variants = query.explain(shipped_kb, "endoscopic", region="low-back").variants
     assert variants
     assert all(Region.LUMBAR in v.regions for v in variants)
