@@ -733,11 +733,17 @@ def goal_table(goals: list[Goal]) -> None:
             say(f"  {'':<4}{g.note}")
 
 
-SHIPPED_REPEATS = (["explain"], ["compare", "open", "endoscopic"], ["search", "nerve"])
+SHIPPED_REPEATS = (
+    ["explain"],
+    ["compare", "open", "endoscopic"],
+    ["search", "nerve"],
+    ["ask", "how", "long", "off", "work"],
+)
 SHIPPED_FIRSTS = (
     ["explain"],
     ["compare", "open", "endoscopic"],
     ["search", "nerve"],
+    ["ask", "how", "long", "off", "work"],
     ["list"],
     ["glossary"],
     ["sources"],

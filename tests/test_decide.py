@@ -226,8 +226,10 @@ def test_what_matters_side_by_side_a_lot_first_not_much_left_out(shipped_kb):
         "Time off work matters a lot to you.\n- Endoscopic foraminotomy: 1 to 2 weeks (desk work)."
     )
     assert "Avoiding surgery matters a little to you." in part
-    assert "- Non-surgical care (waiting, physical therapy, medicines, steroid injections): "
-    "No operation." in part
+    assert (
+        "- Non-surgical care (waiting, physical therapy, medicines, steroid injections): "
+        "No operation."
+    ) in part
     assert "scar" not in part.lower()
 
 

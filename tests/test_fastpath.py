@@ -30,6 +30,8 @@ TABLE = [
     ["compare", "-a", "stay", "open", "endoscopic", "-f", "json"],
     ["compare", "open", "endoscopic", "-f", "rich", "--color", "never"],
     ["search", "how", "long", "off", "work", "-n", "3"],
+    ["ask", "how", "long", "off", "work", "after", "open", "surgery"],
+    ["ask", "will I be paralysed", "-f", "json"],
     ["explain", "keyhole", "--kb", str(FIXTURE_KB)],
     ["--help"],
     ["explain", "--help"],
@@ -40,6 +42,8 @@ ERRORS = [
     ["compare", "open"],
     ["explain", "--bogus"],
     ["explain", "open", "--kb", "/no/such/path"],
+    ["ask", "what colour is the sky"],
+    ["search", "zzzzqqq", "-f", "json"],
 ]
 
 

@@ -180,7 +180,7 @@ def test_symlink_loop(tmp_path):
     (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
     result, _ = run_kb(tmp_path)
     assert result.returncode == 3
-    assert "Too many levels of symbolic links" in result.stderr
+    assert "cannot read: too many levels of symbolic links" in result.stderr
     assert result.stdout == ""
 
 
@@ -203,7 +203,7 @@ def test_unreadable_file(tmp_path):
     path.write_text(PROCEDURE)
     path.chmod(0)
     result, _ = run_kb(path)
-    assert_clean_failure(result, 3, f"{path}:1:1: cannot read: Permission denied")
+    assert_clean_failure(result, 3, f"{path}:1:1: cannot read: permission denied")
 
 
 def test_terminal_control_in_user_text_prints_harmless(tmp_path):

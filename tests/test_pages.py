@@ -423,3 +423,19 @@ def test_risks_counted_over_different_times_share_no_bar():
     one = AspectValue("reoperation", ("study",), low=5, unit="in 100", timeframe="1 year")
     two = AspectValue("reoperation", ("study",), low=7, unit="in 100", timeframe="2 years")
     assert bar_check([one, two], SOURCES).why == "timeframe"
+
+
+def test_a_narrowed_page_keeps_its_order_and_its_regions_variants(shipped_kb):
+    """Narrowed to the low back, the points keep the order written; See also lists only
+    variants done in the low back."""
+    whole = query.explain(shipped_kb, "endoscopic", ["who"])
+    low_back = query.explain(shipped_kb, "endoscopic", ["who"], region="low-back")
+    kept = [p for p in whole.sections[0].points if p.region in (None, Region.LUMBAR)]
+    assert list(low_back.sections[0].points) == kept
+    bullets = [line[2:] for line in text(low_back).splitlines() if line.startswith("- ")]
+    written = [(f"{p.label}: " if p.label else "") + p.text for p in kept]
+    assert [b.split(" [")[0] for b in bullets] == written
+    variants = query.explain(shipped_kb, "endoscopic", region="low-back").variants
+    assert variants
+    assert all(Region.LUMBAR in v.regions for v in variants)
+    assert len(variants) < len(query.explain(shipped_kb, "endoscopic").variants)

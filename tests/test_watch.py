@@ -58,7 +58,7 @@ def tree(tmp_path):
     assert started is not None
     socket, answer = started
     yield folder, socket, answer
-    watch.ask(socket, b"q")
+    watch.stop(socket)
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +66,7 @@ def no_watcher_left(tmp_path):
     """Every watcher a test starts under its folder is gone when it ends."""
     yield
     for socket in tmp_path.rglob("watch-*.sock"):
-        watch.ask(str(socket), b"q")
+        watch.stop(str(socket))
 
 
 def test_every_change_to_a_yaml_file_or_folder_is_counted_at_once(tree):
@@ -158,7 +158,7 @@ def test_a_single_file_inside_a_tree_keeps_the_tree_whole(tmp_path):
         (folder / "procedures" / "new" / "y.yaml").write_text("id: y\n")
         assert count(ask(socket)) > made
     finally:
-        watch.ask(socket, b"q")
+        watch.stop(socket)
 
 
 def watch_single(tmp_path: Path, name: str) -> tuple[Path, str, str]:
@@ -189,7 +189,7 @@ def test_a_single_file_counts_whatever_its_name(tmp_path):
             handle.write("aliases: [z]\n")
         assert count(ask(socket)) > renamed
     finally:
-        watch.ask(socket, b"q")
+        watch.stop(socket)
 
 
 def test_the_socket_name_is_stable_and_names_the_version(tmp_path):
@@ -371,7 +371,7 @@ def watched_kb(aged_kb, tmp_path):
     env |= {"FORACLI_CACHE_DIR": str(cache), "FORACLI_WATCH_MIN": "1"}
     yield folder, cache, env
     for socket in cache.glob("watch-*.sock"):
-        watch.ask(str(socket), b"q")
+        watch.stop(str(socket))
 
 
 def run(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
@@ -382,8 +382,7 @@ def entries(cache: Path) -> list[tuple[object, ...]]:
     """The head record of each output-cache entry."""
     found = []
     for path in cache.glob("out-*.marshal"):
-        with path.open("rb") as handle:
-            found.append(marshal.load(handle))
+        found.append(marshal.loads(path.read_bytes()[4:]))  # after the checksum
     return found
 
 
@@ -415,7 +414,7 @@ def test_a_stopped_watcher_falls_back_to_stat_calls_and_is_restarted(watched_kb)
     (watched,) = [head[3] for head in entries(cache)]
     socket = watched[0]
     QUESTIONS[socket] = watch.question(watched[2], watched[3])
-    assert watch.ask(socket, b"q") is not None  # stop it
+    assert watch.stop(socket)  # stop it
     assert ask(socket) is None
     (folder / "procedures" / "keyhole.yaml").write_text(
         (folder / "procedures" / "keyhole.yaml").read_text().replace("Keyhole", "Kayhole")

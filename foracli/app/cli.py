@@ -63,6 +63,8 @@ KbOption = Annotated[
             "repeatable. FORACLI_KB takes paths separated by the OS path separator."
         ),
         show_default=False,
+        parser=commands.kb_path,  # "" is a usage error, not the current folder
+        readable=False,  # the loader says "cannot read" itself, exit 3 (README)
     ),
 ]
 PagerOption = Annotated[
@@ -300,6 +302,30 @@ def search(
         color=color,
         kb=kb,
         pager=pager,
+    )
+
+
+@app.command()
+def ask(
+    ctx: typer.Context,
+    question: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="QUESTION", help="Your question, in your own words.", show_default=False
+        ),
+    ],
+    region: RegionOption = None,
+    fmt: FormatOption = Format.AUTO,
+    color: ColorOption = Color.AUTO,
+    kb: KbOption = None,
+    pager: PagerOption = None,
+) -> None:
+    """Answer a question the way you would ask it: the best one to three answers.
+
+    Example: foracli ask how long will I be off work after keyhole surgery
+    """
+    commands.ask(
+        _env(ctx), question=question, region=region, fmt=fmt, color=color, kb=kb, pager=pager
     )
 
 
@@ -564,6 +590,7 @@ def validate(
             metavar="PATH",
             help="Knowledge-base files or folders to check (default: the shipped one).",
             show_default=False,
+            readable=False,  # the loader says "cannot read" itself, exit 3 (README)
         ),
     ] = None,
     fmt: Annotated[
@@ -594,15 +621,19 @@ def validate(
 
 
 @app.command()
-def schema() -> None:
+def schema(
+    asking: Annotated[
+        bool, typer.Option("--asking", help="The schema of an asking: file instead.")
+    ] = False,
+) -> None:
     """Print the JSON Schema of a procedure file, for editors that validate YAML.
 
     Example: foracli schema > procedure.schema.json
     """
-    from foracli.kb.schema import procedure_schema
+    from foracli.kb.schema import asking_schema, procedure_schema
 
     w = content.words()
-    document = procedure_schema(w.section_title, w.aspect_label)
+    document = asking_schema() if asking else procedure_schema(w.section_title, w.aspect_label)
     sys.stdout.write(json.dumps(document, indent=2) + "\n")
 
 

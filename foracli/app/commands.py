@@ -16,7 +16,7 @@ from typing import NoReturn
 from foracli import content
 from foracli.app.present import Environment, present
 from foracli.core import query
-from foracli.core.errors import ForacliError, NotFoundError, UsageProblem
+from foracli.core.errors import ExitCode, ForacliError, NoMatchError, NotFoundError, UsageProblem
 from foracli.core.model import KnowledgeBase
 from foracli.core.query import View
 from foracli.render import Color, Format
@@ -27,6 +27,20 @@ def fail(error: ForacliError, locale: str = "en") -> NoReturn:
     for line in content.words(locale).error_lines(error):
         sys.stderr.write(f"foracli: {line}\n")
     raise SystemExit(int(error.exit_code))
+
+
+def kb_path(value: str) -> Path:
+    """A --kb value as a path; an empty one (an unset "$VAR") is a usage error, not the
+    current folder, which Path("") would silently mean."""
+    if not value:
+        refuse_empty_kb()
+    return Path(value)
+
+
+def refuse_empty_kb() -> NoReturn:
+    """One usage line for an empty --kb, and Click's usage status."""
+    sys.stderr.write(f"foracli: {content.words().text('error.empty-kb')}\n")
+    raise SystemExit(int(ExitCode.USAGE))
 
 
 def show(
@@ -162,16 +176,44 @@ def search(
     kb: Sequence[Path] | None = None,
     pager: bool | None = None,
 ) -> None:
-    """The best matches for *words* (the caller checks *limit* is at least 1)."""
+    """The best matches for *words* (the caller checks *limit* is at least 1); with no
+    match, JSON still gets a document (with no hits) before the error."""
     wording = content.words(env.locale)
-    show(
-        env,
-        lambda base: query.find(base, " ".join(words), wording, limit=limit, region=region),
-        kb,
-        fmt,
-        color,
-        pager=pager,
-    )
+    text = " ".join(words)
+    try:
+        base = env.load(env.layers(kb))
+        result = query.find(base, text, wording, limit=limit, region=region)
+    except NoMatchError as error:
+        if fmt is Format.JSON:
+            present(env, query.SearchResult(text, ()), fmt, color, pager=pager, record=False)
+        fail(error, env.locale)
+    except ForacliError as error:
+        fail(error, env.locale)
+    present(env, result, fmt, color, pager=pager)
+
+
+def ask(
+    env: Environment,
+    *,
+    question: Sequence[str],
+    region: str | None = None,
+    fmt: Format = Format.AUTO,
+    color: Color = Color.AUTO,
+    kb: Sequence[Path] | None = None,
+    pager: bool | None = None,
+) -> None:
+    """The best one to three answers to *question*; exit 1 when there are none."""
+    from foracli.core.ask import ask as answer
+
+    wording = content.words(env.locale)
+    try:
+        where = query.resolve_region(region) if region else None
+        view = answer(env.load(env.layers(kb)), " ".join(question), wording, region=where)
+    except ForacliError as error:
+        fail(error, env.locale)
+    present(env, view, fmt, color, pager=pager, record=bool(view.answers))  # exit 1: never replayed
+    if not view.answers:
+        raise SystemExit(int(NoMatchError.exit_code))
 
 
 def glossary(

@@ -70,7 +70,12 @@ def _prepare(
     color = _choice(options.pop("color", "auto"), Color)
     if not isinstance(fmt, Format) or not isinstance(color, Color):
         return None
-    kb = [Path(p) for p in options.pop("kb", [])] or None  # type: ignore[attr-defined]
+    given: list[str] = options.pop("kb", [])  # type: ignore[assignment]
+    if "" in given:
+        # Checked last, as Typer's parser meets it: any other mistake goes to Typer.
+        call = _prepare(command, options, words)
+        return None if call is None else (lambda _env: commands.refuse_empty_kb())
+    kb = [Path(p) for p in given] or None
     pager = options.pop("pager", None)
     common: dict[str, object] = {"fmt": fmt, "color": color, "kb": kb, "pager": pager}
     if command == "explain":
@@ -88,6 +93,10 @@ def _prepare(
         if not words or limit is None:
             return None
         return lambda env: commands.search(env, words=words, limit=limit, **options, **common)  # type: ignore[arg-type]
+    if command == "ask":
+        if not words:
+            return None
+        return lambda env: commands.ask(env, question=words, **options, **common)  # type: ignore[arg-type]
     if command == "glossary":
         return lambda env: commands.glossary(env, term=words or None, **common)  # type: ignore[arg-type]
     if command == "sources":

@@ -59,6 +59,7 @@ OPTIONS: dict[str, dict[str, tuple[str, str]]] = {
         **_OUTPUT,
         **_PAGER,
     },
+    "ask": {**_REGION, **_OUTPUT, **_PAGER},
     "glossary": {**_OUTPUT, **_PAGER},
     "sources": {**_OUTPUT, **_PAGER},
 }
@@ -67,6 +68,7 @@ POSITIONAL = {
     "compare": "procedures",
     "list": None,
     "search": "words",
+    "ask": "question",
     "glossary": "term",
     "sources": "procedure",
 }

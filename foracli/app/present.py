@@ -107,9 +107,11 @@ def present(
     *,
     pager: bool | None = False,
     bars: bool = True,
+    record: bool = True,
 ) -> None:
     """Render *view* to the run's stdout with the renderer the flags and terminal call
-    for, paging when asked (or, by default, when a person is at both ends)."""
+    for, paging when asked (or, by default, when a person is at both ends). Without
+    *record* (output of a run that ends in an error) the output is never kept."""
     plan = plan_output(fmt, color, isatty=env.stdout.isatty(), env=env.environ)
     # clig.dev: page only when a person is at both ends, never into a pipe.
     if pager is None:
@@ -140,7 +142,7 @@ def present(
         show_paged(
             env, output if output is not None else "".join(out.parts).encode(errors="replace")
         )
-    if output is not None and env.record is not None:
+    if output is not None and env.record is not None and record:
         env.record(output)
 
 

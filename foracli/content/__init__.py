@@ -37,6 +37,7 @@ from foracli.core.model import (
     end_sentence,
 )
 from foracli.core.search import Language
+from foracli.core.text import PATH_SHOWN, shown
 
 LOCALES = ("en",)
 
@@ -193,24 +194,29 @@ class Words:
         return [self.error(error)]
 
     def error(self, error: ForacliError) -> str:
-        """One line for *error*."""
+        """One line for *error*; what the user typed is quoted through core.text.shown
+        (control and bidi characters visible, long values cut)."""
         match error:
             case MissingSectionError():
-                return self.text("error.no-section", procedure=error.procedure, name=error.name)
+                return self.text(
+                    "error.no-section", procedure=shown(error.procedure), name=shown(error.name)
+                )
             case NotFoundError():
                 message = self.text(
-                    "error.unknown", kind=self.text(f"kind.{error.kind}"), name=error.name
+                    "error.unknown", kind=self.text(f"kind.{error.kind}"), name=shown(error.name)
                 )
                 if not error.suggestions:
                     return message
-                choices = self.text("error.or").join(f"'{s}'" for s in error.suggestions)
+                choices = self.text("error.or").join(f"'{shown(s)}'" for s in error.suggestions)
                 return self.text("error.did-you-mean", message=message, choices=choices)
             case NoMatchError():
-                return self.text("error.no-match", query=error.query)
+                return self.text("error.no-match", query=shown(error.query))
             case PathNotFoundError() if error.reason:
-                return self.text("error.cannot-read-path", path=error.path, reason=error.reason)
+                return self.text(
+                    "error.cannot-read-path", path=_path(error.path), reason=shown(error.reason)
+                )
             case PathNotFoundError():
-                return self.text("error.no-path", path=error.path)
+                return self.text("error.no-path", path=_path(error.path))
             case KnowledgeBaseError() if error.problems:
                 first, rest = str(error.problems[0]), len(error.problems) - 1
                 if not rest:
@@ -223,7 +229,8 @@ class Words:
             case AnswersError():
                 return str(error.problem)
             case HandoutError():
-                return self.text(f"handout.{error.key}", **error.fields)
+                fields = {k: _path(str(v)) for k, v in error.fields.items()}
+                return self.text(f"handout.{error.key}", **fields)
             case RegionError():
                 inside = [self.text(f"region.{r}.in") for r in error.regions]
                 return self.text(
@@ -237,7 +244,11 @@ class Words:
                 hint = self.text("usage.try", command=f"foracli {error.command}")
                 return f"{message} {hint}"
             case _:
-                return str(error)
+                return shown(str(error), 400)
+
+
+def _path(path: str) -> str:
+    return shown(path, PATH_SHOWN, middle=True)
 
 
 def format_number(value: float) -> str:
@@ -253,4 +264,6 @@ def words(locale: str = "en") -> Words:
     if locale not in LOCALES:
         raise ValueError(f"no wording for locale {locale!r}; known: {', '.join(LOCALES)}")
     table = importlib.import_module(f"foracli.content.{locale}")
-    return Words(locale, table.MESSAGES, Language(table.STOPWORDS, table.SYNONYMS))
+    return Words(
+        locale, table.MESSAGES, Language(table.STOPWORDS, table.SYNONYMS, table.ASKING_STOPWORDS)
+    )

@@ -135,6 +135,16 @@ MESSAGES: dict[str, str] = {
     "handout.title": "{title}: patient handout",
     "handout.get-help": "Get help now",
     "scale": "{label} ({unit}), 0 to {top}",
+    # ask's answer cards.
+    "heading.answer": "{question}",
+    "answer.title": "{name}: {place}",
+    "answer.title-region": "{name}: {place} ({region})",
+    "answer.no-evidence-title": "No good evidence",
+    "answer.no-evidence": "We found no good evidence on {about}; ask your surgeon: {ask}",
+    "answer.more": "More: {command}",
+    "answer.nothing": "foracli has nothing on this.",
+    "answer.offers": "It can answer questions about: {items}.",
+    "answer.offers-sections": "Or ask about any part of a page: {items}.",
     "scale.basis": "{label} ({unit}, {basis}), 0 to {top}",
     "bar.basis": "not comparable, as these figures measured different things ({bases}).",
     "bar.region": "not comparable, as these figures come from different parts of the spine.",
@@ -279,6 +289,11 @@ MESSAGES: dict[str, str] = {
     "error.no-section": "procedure '{procedure}' has no section '{name}'",
     "error.region": "{procedure} is not done in {region}; it is for {regions}",
     "error.more-problems": "{first} (and {count} more problem{plural})",
+    "error.empty-kb": ("--kb needs a path; an empty value would read the whole current folder"),
+    "cache.refused": "not using the cache folder {path}: {reason}; running without a cache",
+    "cache.refused.owner": "another user owns it",
+    "cache.refused.mode": "others can write to it",
+    "cache.refused.link": "it is a symbolic link or not a folder",
     "kind.procedure": "procedure",
     "kind.section": "section",
     "kind.term": "term",
@@ -411,6 +426,12 @@ _STOPWORD_TEXT = (
     "will with would you your about after before long much many soon get back"
 )
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+# Fewer for telling what a question asks about: "how long", "when", "after" say a lot there.
+_ASKING_STOPWORD_TEXT = (
+    "a an and am are as at be been by for from i if in is it its me my mine of on or our "
+    "so that the their them there these they this those to us we you your"
+)
+ASKING_STOPWORDS = frozenset(_ASKING_STOPWORD_TEXT.split())
 # Everyday words people type for what the text calls something else.
 SYNONYMS = {
     "job": "work",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
+from foracli.core.text import shown
+
 
 class ExitCode(IntEnum):
     """Process exit statuses, documented in the README."""
@@ -111,8 +113,11 @@ class Problem:
     fields: tuple[tuple[str, object], ...] = ()
 
     def __str__(self) -> str:
+        # One line whatever the file's name or the message quote: controls visible.
+        # Not cut: the path names a file that exists, so the OS bounds its length.
         label = "warning: " if self.severity == "warning" else ""
-        return f"{self.path}:{self.line}:{self.column}: {label}{self.message}"
+        where = shown(self.path, 1 << 16)
+        return f"{where}:{self.line}:{self.column}: {label}{shown(self.message, 1 << 16)}"
 
 
 class KnowledgeBaseError(ForacliError):

@@ -67,14 +67,18 @@ class Laid:
     blocks: tuple[RegionBlock, ...]
     certainty: Certainty | None  # every point has this one; then no point repeats it
     split: bool  # whether the blocks carry region headings
+    tagged: bool = False  # one list; a point for one region names it before its text
 
 
-def lay_out(section: Section, order: Sequence[Region], *, filtered: bool = False) -> Laid:
+def lay_out(
+    section: Section, order: Sequence[Region], *, filtered: bool = False, compact: bool = False
+) -> Laid:
     """*section*'s points grouped by region (common ones first, then in *order*, the
     page's regions), each run of two or more points with one label under it once.
 
     Region headings are shown only on a page for more than one region that was not
-    narrowed to one (*filtered*)."""
+    narrowed to one (*filtered*). *compact* (the one-screen version) keeps one list
+    instead, each point for one region tagged with it."""
     others = sorted(r for p in section.points if (r := p.region) and r not in order)
     regions: list[Region | None] = [None, *order, *dict.fromkeys(others)]
     blocks = []
@@ -83,7 +87,14 @@ def lay_out(section: Section, order: Sequence[Region], *, filtered: bool = False
         if points:
             blocks.append(RegionBlock(region, _groups(points)))
     split = not filtered and len(order) > 1 and any(b.region for b in blocks)
-    return Laid(section.key, tuple(blocks), shared_certainty(section.points), split)
+    sure = shared_certainty(section.points)
+    if compact and split:
+        # As written: a neck-only emergency line stays among the other emergency lines.
+        return Laid(section.key, (RegionBlock(None, _groups(section.points)),), sure, False, True)
+    if not split:
+        # Nothing to head: the points in the order the page gives them.
+        return Laid(section.key, (RegionBlock(None, _groups(section.points)),), sure, False)
+    return Laid(section.key, tuple(blocks), sure, split)
 
 
 def _groups(points: Sequence[Point]) -> tuple[Group, ...]:

@@ -479,6 +479,36 @@ class Term:
 
 
 @dataclass(frozen=True)
+class Topic:
+    """Something patients often ask that the pages have no good evidence on: what it is
+    about ("when it is safe to fly") and what to ask the surgeon instead."""
+
+    key: str
+    asks: tuple[str, ...]  # the ways patients ask it
+    about: str
+    ask: str
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Asking:
+    """What makes a question typed the way a patient types it answerable.
+
+    *places*: for each aspect or section key, the ways patients ask for it.
+    *synonyms*: groups of words or phrases that mean the same (plain and medical).
+    *names*: everyday words that name a procedure ("keyhole") beyond its aliases.
+    *regions*: the words that name each part of the spine ("neck", "low back").
+    *topics*: questions with no good answer in the pages, by key.
+    """
+
+    places: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    synonyms: tuple[tuple[str, ...], ...] = ()
+    names: Mapping[str, str] = field(default_factory=dict)
+    regions: Mapping[Region, tuple[str, ...]] = field(default_factory=dict)
+    topics: Mapping[str, Topic] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     """All procedures, sources and glossary terms, validated and cross-checked.
 
@@ -490,3 +520,4 @@ class KnowledgeBase:
     sources: Mapping[str, Source]
     glossary: Mapping[str, Term] = field(default_factory=dict)
     names: Mapping[str, str] | None = field(default=None, compare=False, repr=False)
+    asking: Asking = field(default_factory=Asking)

@@ -10,6 +10,7 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 
 from foracli.core.about import About
 from foracli.core.decide import Decision
@@ -22,13 +23,16 @@ from foracli.core.model import (
     Approach,
     AspectSpec,
     AspectValue,
+    Certainty,
     Comparison,
     KnowledgeBase,
+    Point,
     Procedure,
     Region,
     Section,
     Source,
     Term,
+    Topic,
 )
 from foracli.core.search import Hit, Wording, search
 from foracli.core.text import normalise_name
@@ -118,6 +122,16 @@ def _for_region(proc: Procedure, region: Region | None) -> None:
 # The short version first: what matters most, then the page in its fixed order.
 LEAD_SECTIONS = ("key-points",)
 BRIEF_SECTIONS = ("key-points", "red-flags")
+# The figures that change a patient's days; operating time and blood loss stay on the
+# whole page and in compare.
+BRIEF_FIGURES = (
+    "incision",
+    "hospital-stay",
+    "return-to-activity",
+    "return-to-work",
+    "complications",
+    "reoperation",
+)
 
 
 @dataclass(frozen=True)
@@ -179,7 +193,7 @@ def explain(
         tuple(
             value
             for spec in ASPECTS
-            if spec.unit
+            if spec.key in BRIEF_FIGURES
             and (value := proc.aspects.get(spec.key)) is not None
             and value.low is not None
             and applies(value, where)
@@ -189,7 +203,12 @@ def explain(
     )
     cited = _cited([*(sec.points for sec in chosen), glance]) if cite else ()
     sources = tuple(kb.sources[sid] for sid in cited)
-    variants = tuple(kb.procedures[v] for v in proc.variants if v in kb.procedures)
+    variants = tuple(
+        variant
+        for v in proc.variants
+        if (variant := kb.procedures.get(v)) is not None
+        and (where is None or not variant.regions or where in variant.regions)
+    )
     complete = not sections and not brief
     return Explanation(proc, chosen, sources, complete, variants, where, brief, glance, cite)
 
@@ -516,6 +535,59 @@ def _word(name: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
 
 
+class AnswerKind(StrEnum):
+    """What an answer card shows."""
+
+    ASPECT = "aspect"  # a procedure's value for one aspect
+    SECTION = "section"  # one point of a section
+    FINDING = "finding"  # a head-to-head finding between two named procedures
+    TOPIC = "topic"  # a question the pages have no good evidence on
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer card: where it comes from, what it says, and the command that shows more."""
+
+    kind: AnswerKind
+    place: str  # the aspect, section or topic key
+    procedure: Procedure | None
+    region: Region | None  # None: both, or not said
+    point: Point | None = None
+    value: AspectValue | None = None
+    finding: HeadToHead | None = None
+    topic: Topic | None = None
+    more: tuple[str, ...] = ()  # foracli's arguments for the fuller page, if there is one
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The sources behind the card."""
+        held = self.point or self.value or self.finding or self.topic
+        return held.sources if held is not None else ()
+
+    @property
+    def certainty(self) -> Certainty | None:
+        """How sure the evidence behind the card lets us be, where the page says."""
+        if self.finding is not None:
+            return self.finding.finding.certainty
+        held = self.point or self.value
+        return held.certainty if held is not None else None
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    """What `ask` shows: the question, its best answers, and their sources.
+
+    No answers means the knowledge base has nothing on the question; *offers* then
+    holds the aspect keys it can answer for.
+    """
+
+    question: str
+    answers: tuple[Answer, ...]
+    sources: tuple[Source, ...]
+    region: Region | None = None
+    offers: tuple[str, ...] = ()
+
+
 # Every view a page renderer must handle; each renderer matches on it exhaustively.
 View = (
     Explanation
@@ -526,4 +598,5 @@ View = (
     | SourceList
     | Decision
     | About
+    | AnswerView
 )

@@ -19,6 +19,8 @@ def _visible(ch: str) -> str:
 
 # C0 controls, DEL and C1 controls (Unicode category Cc), and the bidi characters.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f" + "".join(sorted(_BIDI)) + "]")
+# The same, and the line and paragraph separators, which also break a line.
+_SHOWN_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029" + "".join(sorted(_BIDI)) + "]")
 
 
 def clean_text(value: str) -> str:
@@ -28,6 +30,28 @@ def clean_text(value: str) -> str:
     never reach a terminal raw, in any output format.
     """
     return _UNSAFE.sub(lambda m: _visible(m.group()), " ".join(value.split()))
+
+
+SHOWN = 80  # characters of a user-typed value a message quotes; longer ones are cut
+PATH_SHOWN = 240  # a path gets more room: real ones run past 80, and its ends matter
+CUT = "…"
+
+
+def shown(value: str, limit: int = SHOWN, *, middle: bool = False) -> str:
+    """*value* as a message may quote it: every control and bidi character made
+    visible (whitespace too: a message is one line) and, past *limit* characters,
+    cut with a marker; *middle* keeps both ends (a path's file name matters).
+
+    Whatever the user typed is data: an ESC, BEL or bidi override in an argument
+    must not reach the terminal through an error message, nor 100 KB of it.
+    """
+    visible = _SHOWN_UNSAFE.sub(lambda m: _visible(m.group()), value)
+    if len(visible) <= limit:
+        return visible
+    if middle:
+        half = (limit - 1) // 2
+        return visible[:half] + CUT + visible[len(visible) - (limit - 1 - half) :]
+    return visible[: limit - 1] + CUT
 
 
 # ASCII punctuation, spaces and controls: word breaks in a name.

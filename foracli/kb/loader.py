@@ -20,6 +20,7 @@ from foracli.core.model import (
     PROCEDURE_OPTIONAL_KEYS,
     SECTION_KEYS,
     Approach,
+    Asking,
     AspectValue,
     Certainty,
     Comparison,
@@ -34,9 +35,10 @@ from foracli.core.model import (
     StudyType,
     Term,
 )
-from foracli.core.text import clean_text, normalise_name
+from foracli.core.text import clean_text, normalise_name, shown
 from foracli.kb import files
-from foracli.kb.yamlread import ID_PATTERN, NodeReader, Reference, hint, read_node
+from foracli.kb.asking import merge_asking, read_asking
+from foracli.kb.yamlread import ID_PATTERN, NodeReader, Reference, hint, read_node, reason
 
 if TYPE_CHECKING:
     from yaml import Node
@@ -57,7 +59,7 @@ def layers_for(paths: Sequence[Path] = (), *, include_shipped: bool = True) -> l
         except FileNotFoundError:
             raise PathNotFoundError(str(root)) from None
         except OSError as error:  # a folder we may not enter, a symlink loop
-            raise PathNotFoundError(str(root), error.strerror) from None
+            raise PathNotFoundError(str(root), reason(error)) from None
     return [shipped_data_dir(), *paths] if include_shipped else list(paths)
 
 
@@ -95,8 +97,10 @@ def read_layers(layers: Sequence[Path], reuse: Reuse | None = None) -> Loaded:
         )
         merged.sources.update(layer.sources)
         merged.glossary.update(layer.glossary)
+        merged.asking.extend(layer.asking)
         merged.refs.extend(layer.refs)
-    kb = KnowledgeBase(merged.procedures, merged.sources, merged.glossary)
+    asking = merge_asking(merged.asking)
+    kb = KnowledgeBase(merged.procedures, merged.sources, merged.glossary, asking=asking)
     problems.extend(_cross_check(kb, merged.refs))
     problems.extend(_alias_clashes(kb))
     if problems:
@@ -111,6 +115,7 @@ class _Document:
     procedure: Procedure | None = None
     sources: dict[str, Source] = field(default_factory=dict)
     terms: dict[str, Term] = field(default_factory=dict)
+    asking: Asking | None = None
 
 
 @dataclass
@@ -120,6 +125,7 @@ class _Layer:
     procedures: dict[str, Procedure] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     glossary: dict[str, Term] = field(default_factory=dict)
+    asking: list[Asking] = field(default_factory=list)
     refs: list[Reference] = field(default_factory=list)
     where: dict[str, str] = field(default_factory=dict)
 
@@ -192,6 +198,8 @@ def _read_layer(root: Path, problems: list[Problem], reuse: Reuse, read: list[Pa
                 problem(f"glossary term '{key}' is defined twice")
                 continue
             layer.glossary[key] = term
+        if document.asking is not None:
+            layer.asking.append(document.asking)
         if procedure is None:
             continue
         if procedure.id in layer.procedures:
@@ -219,16 +227,20 @@ class _DocumentReader(NodeReader):
         keys = {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
         if keys & set(PROCEDURE_KEYS):
             return _Document(*self.procedure(node))
-        top = self.mapping(node, "a sources or glossary file", [], ["sources", "glossary"])
+        top = self.mapping(
+            node, "a sources, glossary or asking file", [], ["sources", "glossary", "asking"]
+        )
         if top is None:
             return _Document()
         if not top:
             self.problem(
-                node, "a knowledge-base file needs 'id' (a procedure), 'sources' or 'glossary'"
+                node,
+                "a knowledge-base file needs 'id' (a procedure), 'sources', 'glossary' or 'asking'",
             )
         sources = self.bibliography(top["sources"]) if "sources" in top else {}
         terms = self.glossary(top["glossary"]) if "glossary" in top else {}
-        return _Document(None, sources, terms)
+        asking = read_asking(self, top["asking"]) if "asking" in top else None
+        return _Document(None, sources, terms, asking)
 
     def glossary(self, node: Node) -> dict[str, Term]:
         """The entries of a `glossary:` mapping, keyed by term."""
@@ -236,7 +248,8 @@ class _DocumentReader(NodeReader):
         result: dict[str, Term] = {}
         for key, value in (entries or {}).items():
             if not ID_PATTERN.fullmatch(key):
-                self.problem(value, f"term key '{key}' must be lowercase words joined by hyphens")
+                message = f"term key '{shown(key)}' must be lowercase words joined by hyphens"
+                self.problem(value, message)
                 continue
             fields = self.mapping(
                 value, f"term '{key}'", ["definition"], ["term", "aliases", "sources"]
@@ -257,7 +270,8 @@ class _DocumentReader(NodeReader):
         result: dict[str, Source] = {}
         for key, value in (entries or {}).items():
             if not ID_PATTERN.fullmatch(key):
-                self.problem(value, f"source id '{key}' must be lowercase words joined by hyphens")
+                message = f"source id '{shown(key)}' must be lowercase words joined by hyphens"
+                self.problem(value, message)
                 continue
             source = self.source(key, value)
             if source is not None:
@@ -565,7 +579,7 @@ class _DocumentReader(NodeReader):
             aspect = self.text(fields["aspect"], "aspect")
             if aspect is not None and aspect not in ASPECTS_BY_KEY:
                 close = hint(aspect, ASPECTS_BY_KEY)
-                self.problem(fields["aspect"], f"unknown aspect '{aspect}'{close}")
+                self.problem(fields["aspect"], f"unknown aspect '{shown(aspect)}'{close}")
                 aspect = None
             finding = self.choice(fields["finding"], Finding, "finding")
             text = self.text(fields["text"], "text")

@@ -214,3 +214,67 @@ def procedure_schema(
             },
         },
     }
+
+
+ASKING_SCHEMA_ID = "https://foracli.invalid/schema/asking-1.json"
+
+
+def asking_schema() -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) for a file of `asking:` entries (see kb.asking)."""
+    phrases = {"type": "array", "items": _TEXT}
+    group = {"type": "array", "items": _TEXT, "minItems": 2}
+
+    def keyed(keys: list[str], what: str) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "description": what,
+            "propertyNames": {"enum": keys},
+            "additionalProperties": phrases,
+        }
+
+    topic = {
+        "type": "object",
+        "required": ["asks", "about", "ask"],
+        "additionalProperties": False,
+        "properties": {
+            "asks": {**phrases, "description": "The ways patients ask it."},
+            "about": {**_TEXT, "description": "Ends 'We found no good evidence on ...'."},
+            "ask": {**_TEXT, "description": "The question to ask the surgeon instead."},
+            "sources": _SOURCES,
+        },
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": ASKING_SCHEMA_ID,
+        "title": "foracli asking file",
+        "type": "object",
+        "required": ["asking"],
+        "additionalProperties": False,
+        "properties": {
+            "asking": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "aspects": keyed([a.key for a in ASPECTS], "Ways patients ask, per aspect."),
+                    "sections": keyed([s.key for s in SECTIONS], "Ways patients ask, per section."),
+                    "synonyms": {
+                        "type": "array",
+                        "items": group,
+                        "description": "Words or phrases that mean the same, plain and medical.",
+                    },
+                    "names": {
+                        "type": "object",
+                        "description": "Everyday names of procedures: name -> procedure id.",
+                        "additionalProperties": _ID,
+                    },
+                    "regions": keyed([r.value for r in Region], "Words naming each region."),
+                    "topics": {
+                        "type": "object",
+                        "description": "Questions the pages have no good evidence on.",
+                        "propertyNames": _ID,
+                        "additionalProperties": topic,
+                    },
+                },
+            }
+        },
+    }

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from foracli.core.errors import Problem
-from foracli.core.text import clean_text
+from foracli.core.text import clean_text, shown
 
 if TYPE_CHECKING:
     from yaml import Node
@@ -58,7 +58,8 @@ def read_node(path: Path, problems: list[Problem]) -> Node | None:
     where = str(path)
 
     def fail(message: str, line: int = 1, column: int = 1) -> None:
-        problems.append(Problem(where, line, column, message))
+        # One line: PyYAML's words may quote the very character it refused.
+        problems.append(Problem(where, line, column, shown(message, 400)))
 
     raw = _read_bytes(path, fail)
     if raw is None:
@@ -84,7 +85,7 @@ def _read_bytes(path: Path, fail: Callable[..., None]) -> bytes | None:
         fail("no such file")
         return None
     except OSError as error:
-        fail(f"cannot read: {error.strerror or error}")
+        fail(f"cannot read: {reason(error)}")
         return None
     if stat.S_ISDIR(info.st_mode):
         fail("is a folder, not a YAML file")
@@ -99,7 +100,7 @@ def _read_bytes(path: Path, fail: Callable[..., None]) -> bytes | None:
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        fail(f"cannot read: {error.strerror or error}")
+        fail(f"cannot read: {reason(error)}")
         return None
     if len(raw) > MAX_FILE_BYTES:  # grew after stat
         fail(f"file is larger than {MAX_FILE_BYTES // 1024} KiB; refusing to read it")
@@ -121,7 +122,7 @@ def _compose(text: str, fail: Callable[..., None]) -> Node | None:
                 return None
             tag = getattr(event, "tag", None)
             if tag is not None and tag not in PLAIN_TAGS:
-                fail(f"YAML tag '{clean_text(tag)}' is not allowed", *_position(event.start_mark))
+                fail(f"YAML tag '{shown(tag)}' is not allowed", *_position(event.start_mark))
                 return None
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
@@ -136,8 +137,14 @@ def _compose(text: str, fail: Callable[..., None]) -> Node | None:
         mark = error.problem_mark or error.context_mark
         fail(f"YAML syntax error: {error.problem or error.context}", *_position(mark))
         return None
+    except yaml.reader.ReaderError as error:
+        # A character YAML refuses (NUL, ESC, C1; UTF-16 without a BOM): PyYAML
+        # gives an offset, not a line; point at the character itself.
+        line, column = _line_column(text, error.position)
+        fail(f"YAML error: character {_codepoint(error.character)} is not allowed", line, column)
+        return None
     except (yaml.YAMLError, RecursionError) as error:
-        fail(f"YAML error: {error}")
+        fail(f"YAML error: {str(error).splitlines()[0] if str(error) else type(error).__name__}")
         return None
     documents = [doc for doc in documents if doc is not None]
     if not documents:
@@ -147,6 +154,26 @@ def _compose(text: str, fail: Callable[..., None]) -> Node | None:
         fail("file holds several YAML documents; use one", *_position(documents[1].start_mark))
         return None
     return documents[0]
+
+
+def reason(error: OSError) -> str:
+    """The system's reason for *error*, in a message's lower case."""
+    text = error.strerror or str(error)
+    return text[:1].lower() + text[1:]
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of character *offset* of *text*."""
+    offset = max(0, min(offset, len(text)))
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _codepoint(character: object) -> str:
+    if isinstance(character, str) and len(character) == 1:
+        return f"U+{ord(character):04X}"
+    if isinstance(character, int):
+        return f"U+{character:04X}"
+    return "?"
 
 
 def _position(mark: Any) -> tuple[int, int]:
@@ -207,10 +234,10 @@ class NodeReader:
                 continue
             key = key_node.value
             if key in result:
-                self.problem(key_node, f"duplicate key '{key}' in {what}")
+                self.problem(key_node, f"duplicate key '{shown(key)}' in {what}")
                 continue
             if not any_key and key not in allowed:
-                self.problem(key_node, f"unknown key '{key}' in {what}{hint(key, allowed)}")
+                self.problem(key_node, f"unknown key '{shown(key)}' in {what}{hint(key, allowed)}")
                 continue
             result[key] = value_node
         for key in required:
@@ -239,7 +266,7 @@ class NodeReader:
         if node.tag != STR_TAG:
             found = TAG_NAMES.get(node.tag)
             if found is None:
-                self.problem(node, f"{what}: YAML tag '{node.tag}' is not allowed")
+                self.problem(node, f"{what}: YAML tag '{shown(node.tag)}' is not allowed")
             else:
                 self.problem(node, f"{what} must be text, but YAML reads {found}; put it in quotes")
             return None
@@ -312,13 +339,13 @@ class NodeReader:
             return enum(value)
         except ValueError:
             names = [str(member.value) for member in enum]
-            self.problem(node, f"{what} '{value}' is not one of: {', '.join(names)}")
+            self.problem(node, f"{what} '{shown(value)}' is not one of: {', '.join(names)}")
             return None
 
     def ident(self, node: Node, what: str) -> str | None:
         value = self.text(node, what)
         if value is not None and not ID_PATTERN.fullmatch(value):
-            self.problem(node, f"{what} '{value}' must be lowercase words joined by hyphens")
+            self.problem(node, f"{what} '{shown(value)}' must be lowercase words joined by hyphens")
             return None
         return value
 

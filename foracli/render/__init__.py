@@ -18,6 +18,7 @@ from foracli.content import Words, words
 from foracli.core.about import About
 from foracli.core.decide import Decision
 from foracli.core.query import (
+    AnswerView,
     ComparisonView,
     Explanation,
     GlossaryView,
@@ -73,6 +74,9 @@ class PageRenderer(ABC, Generic[T]):
                 self.decision(view, target)
             case About():
                 self.about(view, target)
+
+            case AnswerView():
+                self.answer(view, target)
             case _:
                 assert_never(view)
 
@@ -108,6 +112,9 @@ class PageRenderer(ABC, Generic[T]):
     def about(self, view: About, target: T) -> None:
         """Who made this information, and how."""
 
+    def answer(self, view: AnswerView, target: T) -> None:
+        """The answers to a question."""
+
 
 class StreamPages(Protocol):
     """A module of page functions writing to a text stream (plain, Markdown, JSON)."""
@@ -120,6 +127,8 @@ class StreamPages(Protocol):
     def render_sources(self, view: SourceList, out: TextIO, w: Words) -> None: ...
     def render_decision(self, view: Decision, out: TextIO, w: Words) -> None: ...
     def render_about(self, view: About, out: TextIO, w: Words) -> None: ...
+
+    def render_answer(self, view: AnswerView, out: TextIO, w: Words) -> None: ...
 
 
 class StreamRenderer(PageRenderer[TextIO]):
@@ -164,6 +173,10 @@ class StreamRenderer(PageRenderer[TextIO]):
     def about(self, view: About, target: TextIO) -> None:
         """Who made this information, and how."""
         self.pages.render_about(view, target, self.words)
+
+    def answer(self, view: AnswerView, target: TextIO) -> None:
+        """The answers to a question."""
+        self.pages.render_answer(view, target, self.words)
 
 
 class Format(StrEnum):

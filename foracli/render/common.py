@@ -11,8 +11,25 @@ from dataclasses import dataclass
 
 from foracli.content import Words
 from foracli.core.layout import Laid, lay_out
-from foracli.core.model import AspectValue, Comparison, Point, Procedure, Section, Source
-from foracli.core.query import ComparisonView, Explanation, HeadToHead, Row
+from foracli.core.model import (
+    SECTIONS,
+    AspectValue,
+    Comparison,
+    Point,
+    Procedure,
+    Section,
+    Source,
+    end_sentence,
+)
+from foracli.core.query import (
+    Answer,
+    AnswerKind,
+    AnswerView,
+    ComparisonView,
+    Explanation,
+    HeadToHead,
+    Row,
+)
 
 
 @dataclass(frozen=True)
@@ -73,14 +90,25 @@ def point_parts(
 ) -> tuple[str, str, str, str]:
     """(label, text, certainty, citation bracket) for a point: the certainty as a
     sentence, or as a short mark when *laid* (its section) is given."""
-    label = f"{point.label}: " if point.label else ""
+    shown = point.label if laid is None else shown_label(point, laid, w)
+    label = f"{shown}: " if shown else ""
     sure = certainty_sentence(point, w) if laid is None else mark(point, laid, w)
     return label, point.text, sure, citations.bracket(point.sources)
 
 
 def laid_out(view: Explanation, section: Section) -> Laid:
     """*section* of *view* grouped for reading (region headings unless narrowed)."""
-    return lay_out(section, view.procedure.regions, filtered=view.region is not None)
+    return lay_out(
+        section, view.procedure.regions, filtered=view.region is not None, compact=view.brief
+    )
+
+
+def shown_label(point: Point, laid: Laid, w: Words) -> str | None:
+    """*point*'s label, led by its region when the section is one tagged list."""
+    if not (laid.tagged and point.region):
+        return point.label
+    region = w.region(point.region)
+    return f"{region}, {point.label[:1].lower()}{point.label[1:]}" if point.label else region
 
 
 def mark(point: Point, laid: Laid, w: Words) -> str:
@@ -171,3 +199,68 @@ def _page_lines(view: Explanation, comparison: ComparisonView | None, w: Words) 
                 yield from (w.amount(value), value.note or "")
         for match in row.head_to_head:
             yield from (finding_phrase(match.finding, match.subject, w), match.finding.text)
+
+
+@dataclass(frozen=True)
+class Card:
+    """One answer of `ask`, worded: a title, what it says, how sure, the command for more."""
+
+    title: str
+    text: str
+    certainty: str  # 'We are not sure.' or ''
+    more: str  # 'foracli explain open -s recovery' or ''
+
+
+def answer_card(answer: Answer, w: Words) -> Card:
+    """The words of one answer card (citations are the renderer's)."""
+    proc = answer.procedure
+    if answer.kind is AnswerKind.TOPIC and answer.topic is not None:
+        text = w.text("answer.no-evidence", about=answer.topic.about, ask=answer.topic.ask)
+        title = w.text("answer.no-evidence-title")
+        if proc is not None:
+            title = w.text("answer.title", name=proc.name, place=title)
+        return Card(title, text, "", _more(answer, w))
+    if answer.kind is AnswerKind.SECTION:
+        place = w.section_title(answer.place, proc.approach if proc else None)
+    else:
+        place = w.aspect_label(answer.place)
+    name = proc.name if proc else ""
+    if answer.finding is not None:
+        title = pair_label(answer.finding, w)
+        if answer.region is not None:
+            title += f" ({w.text(f'region.{answer.region.value}').lower()})"
+    elif answer.region is not None:
+        region = w.text(f"region.{answer.region.value}").lower()
+        title = w.text("answer.title-region", name=name, place=place, region=region)
+    else:
+        title = w.text("answer.title", name=name, place=place)
+    sure = ""
+    if answer.point is not None:
+        label, text, sure, _ = point_parts(answer.point, Citations({}), w)
+        text = label + text
+    elif answer.value is not None:
+        text = join_nonempty(end_sentence(w.amount(answer.value)), answer.value.note or "")
+        sure = certainty_sentence(answer.value, w)
+    elif answer.finding is not None:
+        found = answer.finding
+        verdict = finding_phrase(found.finding, found.subject, w)
+        text = join_nonempty(end_sentence(verdict), found.finding.text)
+        sure = certainty_sentence(found.finding, w)
+    else:
+        text = ""
+    return Card(title, text, sure, _more(answer, w))
+
+
+def _more(answer: Answer, w: Words) -> str:
+    return "foracli " + " ".join(answer.more) if answer.more else ""
+
+
+def nothing_lines(view: AnswerView, w: Words) -> list[str]:
+    """What to say when the knowledge base has nothing on the question."""
+    aspects = ", ".join(w.aspect_label(k).lower() for k in view.offers)
+    sections = ", ".join(w.section_title(s.key).lower() for s in SECTIONS)
+    return [
+        w.text("answer.nothing"),
+        w.text("answer.offers", items=aspects),
+        w.text("answer.offers-sections", items=sections),
+    ]

@@ -16,6 +16,8 @@ from foracli.core.errors import Problem
 from foracli.core.layout import shared_certainty
 from foracli.core.model import AspectValue, Certainty, Point, Procedure, Source
 from foracli.core.query import (
+    AnswerKind,
+    AnswerView,
     ComparisonView,
     Explanation,
     GlossaryView,
@@ -26,6 +28,14 @@ from foracli.core.query import (
 from foracli.render.common import bar_reason, pair_label
 
 SCHEMA_VERSION = 1
+
+# An answer names its place by what it is: a row of compare, a section, or a topic.
+_PLACE_KEY = {
+    AnswerKind.ASPECT: "aspect",
+    AnswerKind.FINDING: "aspect",
+    AnswerKind.SECTION: "section",
+    AnswerKind.TOPIC: "topic",
+}
 
 
 def _procedure(proc: Procedure) -> dict[str, Any]:
@@ -251,6 +261,39 @@ def render_glossary(view: GlossaryView, out: TextIO, w: Words) -> None:
         },
         out,
     )
+
+
+def render_answer(view: AnswerView, out: TextIO, w: Words) -> None:
+    """Write the answers to a question, best first, as a JSON document."""
+    from foracli.render.common import answer_card, nothing_lines
+
+    answers = []
+    for answer in view.answers:
+        card = answer_card(answer, w)
+        answers.append(
+            {
+                "procedure": answer.procedure.id if answer.procedure else None,
+                _PLACE_KEY[answer.kind]: answer.place,
+                "kind": answer.kind.value,
+                "region": answer.region.value if answer.region else None,
+                "title": card.title,
+                "text": card.text,
+                "certainty": answer.certainty.value if answer.certainty else None,
+                "sources": list(answer.sources),
+                "more": card.more or None,
+            }
+        )
+    document: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "answer",
+        "question": view.question,
+        "region": view.region.value if view.region else None,
+        "answers": answers,
+    }
+    if not view.answers:
+        document["nothing"] = " ".join(nothing_lines(view, w))
+    document["disclaimer"] = w.text("disclaimer")
+    _dump(document, out)
 
 
 def validation_document(problems: Sequence[Problem], *, ok: bool) -> str:

@@ -14,6 +14,7 @@ from foracli.core.decide import Decision
 from foracli.core.layout import Laid
 from foracli.core.model import SECTIONS_BY_KEY, Procedure, Source, end_sentence
 from foracli.core.query import (
+    AnswerView,
     ComparisonView,
     Explanation,
     GlossaryView,
@@ -25,6 +26,7 @@ from foracli.core.query import (
 from foracli.render import StreamRenderer
 from foracli.render.common import (
     Citations,
+    answer_card,
     bar_reason,
     cell_amount,
     certainty_sentence,
@@ -34,8 +36,10 @@ from foracli.render.common import (
     mark,
     missing_value,
     needs_legend,
+    nothing_lines,
     pair_label,
     section_certainty,
+    shown_label,
     source_line,
 )
 
@@ -102,7 +106,8 @@ def _section_lines(laid: Laid, citations: Citations, w: Words) -> list[str]:
             for point in group.points:
                 n += 1
                 bullet = f"{n}." if numbered else "-"
-                label = f"**{escape(point.label)}:** " if point.label else ""
+                shown = shown_label(point, laid, w)
+                label = f"**{escape(shown)}:** " if shown else ""
                 sure = mark(point, laid, w)
                 body = join_nonempty(
                     label + escape(point.text),
@@ -227,6 +232,26 @@ def render_glossary(view: GlossaryView, out: TextIO, w: Words) -> None:
     lines = ["# Glossary", ""]
     for term in view.terms:
         lines.append(f"- **{escape(term.term)}**: {escape(term.definition)}")
+    out.write("\n".join(lines) + "\n")
+
+
+def render_answer(view: AnswerView, out: TextIO, w: Words) -> None:
+    """The question as the heading, a section per answer, footnote-style sources."""
+    lines = ["# " + escape(w.text("heading.answer", question=view.question)), ""]
+    if not view.answers:
+        lines += [escape(line) for line in nothing_lines(view, w)]
+        out.write("\n".join([*lines, "", escape(w.text("disclaimer"))]) + "\n")
+        return
+    citations = Citations.of(view.sources)
+    for answer in view.answers:
+        card = answer_card(answer, w)
+        body = join_nonempty(escape(card.text), escape(card.certainty))
+        lines += [f"## {escape(card.title)}", "", body + _notes(answer.sources, citations), ""]
+        if card.more:
+            lines += [w.text("answer.more", command=f"`{card.more}`"), ""]
+    for source in view.sources:
+        lines.append(f"[^{citations.numbers[source.id]}]: {escape(source_line(source, w))}")
+    lines += ["", f"*{escape(w.text('disclaimer'))} {escape(w.text('emergency'))}*"]
     out.write("\n".join(lines) + "\n")
 
 

@@ -16,6 +16,7 @@ from foracli.core.decide import Decision
 from foracli.core.layout import Laid
 from foracli.core.model import SECTIONS_BY_KEY, Procedure, Source, end_sentence
 from foracli.core.query import (
+    AnswerView,
     ComparisonView,
     Explanation,
     GlossaryView,
@@ -26,6 +27,7 @@ from foracli.core.query import (
 from foracli.render import StreamRenderer
 from foracli.render.common import (
     Citations,
+    answer_card,
     cell_amount,
     certainty_sentence,
     finding_phrase,
@@ -33,6 +35,7 @@ from foracli.render.common import (
     laid_out,
     missing_value,
     needs_legend,
+    nothing_lines,
     pair_label,
     point_parts,
     section_certainty,
@@ -167,6 +170,30 @@ def render_glossary(view: GlossaryView, out: TextIO, w: Words) -> None:
         for pid, section in view.used_in[term.key]:
             place = w.place(section, view.approaches.get(pid))
             out.write(f"{w.text('label.used-in')}: {pid}\t{place}\n")
+
+
+def render_answer(view: AnswerView, out: TextIO, w: Words) -> None:
+    """One block per answer (title, text, how sure and sources, the command for more),
+    then the sources and the disclaimer; or what foracli can answer instead."""
+    if not view.answers:
+        out.write("\n".join([*nothing_lines(view, w), "", w.text("disclaimer")]) + "\n")
+        return
+    citations = Citations.of(view.sources)
+    lines: list[str] = []
+    for answer in view.answers:
+        card = answer_card(answer, w)
+        lines += [
+            card.title,
+            join_nonempty(card.text, card.certainty, citations.bracket(answer.sources)),
+        ]
+        lines += [w.text("answer.more", command=card.more)] if card.more else []
+        lines.append("")
+    if view.sources:
+        lines.append(w.text("heading.sources"))
+        lines += [f"[{citations.numbers[s.id]}] {source_line(s, w)}" for s in view.sources]
+        lines.append("")
+    lines += [w.text("disclaimer"), w.text("emergency")]
+    out.write("\n".join(lines) + "\n")
 
 
 def PlainRenderer(*, locale: str = "en") -> StreamRenderer:

@@ -29,6 +29,7 @@ from foracli.core.model import (
     end_sentence,
 )
 from foracli.core.query import (
+    AnswerView,
     ComparisonView,
     Explanation,
     GlossaryView,
@@ -41,6 +42,7 @@ from foracli.core.search import highlight_spans
 from foracli.render import PageRenderer, TerminalSettings, decision
 from foracli.render.common import (
     Citations,
+    answer_card,
     bar_reason,
     cell_amount,
     finding_phrase,
@@ -48,8 +50,10 @@ from foracli.render.common import (
     mark,
     missing_value,
     needs_legend,
+    nothing_lines,
     pair_label,
     section_certainty,
+    shown_label,
     source_line,
     source_link,
 )
@@ -147,7 +151,10 @@ def _section_body(laid: Laid, citations: Citations, w: Words) -> RenderableType:
             for point in group.points:
                 n += 1
                 text = _point_text(
-                    point.label, point.text, mark(point, laid, w), _refs(point.sources, citations)
+                    shown_label(point, laid, w),
+                    point.text,
+                    mark(point, laid, w),
+                    _refs(point.sources, citations),
                 )
                 rows.append((f"{n}." if numbered else "•", text))
             if group.label:
@@ -202,10 +209,12 @@ def _brief(view: Explanation, w: Words) -> list[RenderableType]:
     for section in view.sections:
         style = SECTION_STYLES.get(section.key, "blue")
         title = w.section_title(section.key, proc.approach)
-        parts += [Text(""), Text(title, style=f"bold {style}")]
+        # No blank lines between sections: the coloured headings part them, and the
+        # whole brief has to fit one screen.
+        parts += [Text(title, style=f"bold {style} underline")]
         parts.append(_section_body(laid_out(view, section), citations, w))
         if section.key == "key-points" and view.glance:
-            parts += [Text(""), Text(w.text("heading.figures"), style="bold cyan")]
+            parts += [Text(w.text("heading.figures"), style="bold cyan underline")]
             parts.append(_figures(view, w))
     parts += [
         Text(""),
@@ -634,6 +643,52 @@ def say(console: Console, text: str, style: str = "") -> None:
     console.print(Text(text, style=style))
 
 
+def render_answer(view: AnswerView, console: Console, w: Words) -> None:
+    """Print each answer as a panel (the command for more at its foot), then the sources."""
+    heading = Text(w.text("heading.answer", question=view.question), style="bold cyan")
+    if not view.answers:
+        body = Text("\n".join(nothing_lines(view, w)))
+        console.print(Panel(body, title=heading, title_align="left", box=box.ROUNDED))
+        console.print(Text(w.text("disclaimer"), style="bold yellow"))
+        return
+    console.print(heading)
+    citations = Citations.of(view.sources)
+    for answer in view.answers:
+        card = answer_card(answer, w)
+        body = Text(card.text)
+        if card.certainty:
+            body.append(f" {card.certainty}", style="italic")
+        refs = _refs(answer.sources, citations)
+        if refs:
+            body.append(f" {refs}", style="dim")
+        console.print(
+            Panel(
+                body,
+                title=Text(f" {card.title} ", style="bold"),
+                title_align="left",
+                subtitle=Text(f" {w.text('answer.more', command=card.more)} ", style="cyan")
+                if card.more
+                else None,
+                subtitle_align="left",
+                box=box.ROUNDED,
+                border_style="cyan",
+            )
+        )
+    if view.sources:
+        rows = [(f"[{citations.numbers[s.id]}]", Text(source_line(s, w))) for s in view.sources]
+        console.print(
+            Panel(
+                _bullets(rows),
+                title=Text(f" {w.text('heading.sources')} ", style="bold"),
+                title_align="left",
+                border_style="dim",
+                box=box.ROUNDED,
+                style="dim",
+            )
+        )
+    console.print(Text(f"{w.text('disclaimer')} {w.text('emergency')}", style="bold yellow"))
+
+
 class TerminalRenderer(PageRenderer[Console]):
     """Renders every view (the type checker proves none is missed)."""
 
@@ -687,3 +742,7 @@ class TerminalRenderer(PageRenderer[Console]):
     def about(self, view: About, target: Console) -> None:
         """Who made this information, and how."""
         render_about(view, target, self.words)
+
+    def answer(self, view: AnswerView, target: Console) -> None:
+        """The answers to a question."""
+        render_answer(view, target, self.words)

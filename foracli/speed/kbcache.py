@@ -10,14 +10,15 @@ Two pickles per set of layers, in the private cache folder:
 - each clean file's parsed contents, kept with that file's signature: after an
   edit, only the edited files are parsed again.
 
-Only valid knowledge bases and problem-free files are stored, atomically (pickle,
-so the folder must be the user's own: it is created with mode 0700). A missing
-or unwritable folder only makes loading slower.
+Only valid knowledge bases and problem-free files are stored, atomically and
+sealed with a checksum. Unpickling runs code, so the pickles are read only
+through the trust rule (speed.trust: opened relative to a private folder's
+descriptor, then checked). A missing, unwritable, foreign or corrupt cache only
+makes loading slower.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import pickle
 from collections.abc import Iterator, Mapping, Sequence
@@ -27,9 +28,9 @@ from typing import Any
 from foracli.core.model import KnowledgeBase
 from foracli.kb import files as kb_files
 from foracli.kb import loader
-from foracli.speed import outcache
+from foracli.speed import outcache, trust
 
-FORMAT = 5  # bump when what is pickled changes
+FORMAT = 6  # bump when what is pickled changes
 
 
 def code_key(layers: Sequence[Path]) -> tuple[object, ...] | None:
@@ -71,19 +72,17 @@ def _path(prefix: str, layers: Sequence[Path]) -> str | None:
     return os.path.join(directory, f"{prefix}-{name}.pickle")
 
 
-def _private(directory: str) -> bool:
-    # Unpickling runs code: only trust a folder that is ours and nobody else can write.
-    try:
-        info = os.stat(directory)
-    except OSError:
-        return False
-    return info.st_uid == os.getuid() and not info.st_mode & 0o022
-
-
 def _load(path: str | None, wanted: tuple[object, ...] | None) -> Any:
     """The value pickled at *path* under *wanted*, or None."""
-    if path is None or wanted is None or not _private(os.path.dirname(path)):
+    if path is None or wanted is None:
         return None
+    folder = trust.open_folder(os.path.dirname(path))
+    if folder is None:
+        return None
+    with folder:
+        data = trust.unseal(folder.read(os.path.basename(path)))
+    if data is None:
+        return None  # missing, foreign, torn or corrupt
     import gc
 
     # Unpickling builds hundreds of thousands of small objects; the cyclic
@@ -91,9 +90,8 @@ def _load(path: str | None, wanted: tuple[object, ...] | None) -> Any:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        with open(path, "rb") as handle:
-            stored_key, value = pickle.load(handle)
-    except Exception:  # a torn, old or foreign file is just a miss
+        stored_key, value = pickle.loads(data)
+    except Exception:  # a file from another layout is just a miss
         return None
     finally:
         if collecting:
@@ -103,24 +101,18 @@ def _load(path: str | None, wanted: tuple[object, ...] | None) -> Any:
 
 def _store(path: str | None, stored_key: tuple[object, ...] | None, value: object) -> None:
     """Pickle *value* under *stored_key* at *path*; failures are silent."""
-    import tempfile
-
     if path is None or stored_key is None:
         return
-    directory = os.path.dirname(path)
-    temporary = None
     try:
-        os.makedirs(directory, mode=0o700, exist_ok=True)
-        if not _private(directory):
-            return
-        handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump((stored_key, value), stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-    except (OSError, pickle.PicklingError):
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+        data = pickle.dumps((stored_key, value), protocol=pickle.HIGHEST_PROTOCOL)
+    except pickle.PicklingError:
+        return
+    folder = trust.open_folder(os.path.dirname(path), create=True)
+    if folder is None:
+        return
+    with folder:
+        folder.tidy()  # what killed runs left behind
+        folder.write(os.path.basename(path), trust.seal(data))
 
 
 class _Lazy(Mapping[str, Any]):
@@ -159,6 +151,7 @@ def lookup(layers: Sequence[Path], wanted: tuple[object, ...] | None) -> Knowled
             _Lazy(stored["sources"]),
             stored["glossary"],
             names=stored["names"],
+            asking=stored["asking"],
         )
     except (KeyError, TypeError):
         return None
@@ -178,9 +171,44 @@ def store(layers: Sequence[Path], stored_key: tuple[object, ...] | None, kb: Kno
         "procedures": each(kb.procedures),
         "sources": each(kb.sources),
         "glossary": dict(kb.glossary),
+        "asking": kb.asking,
         "names": procedure_names(kb),
     }
     _store(_path("kb", layers), stored_key, value)
+
+
+def stems_key() -> tuple[object, ...] | None:
+    """What stems depend on: foracli's code and the stemmer's own files (found without
+    importing it, which costs more than reading the stems)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("snowballstemmer")
+    if spec is None or spec.origin is None:
+        return None
+    folder = os.path.dirname(spec.origin)
+    paths = [*outcache.package_files(), os.path.join(folder, "english_stemmer.py"), spec.origin]
+    signatures = outcache.current(paths)
+    if signatures is None:
+        return None
+    return (FORMAT, tuple(zip(paths, signatures, strict=True)))
+
+
+def lookup_stems(wanted: tuple[object, ...] | None) -> dict[str, str]:
+    """The stems an earlier run with the same stemmer kept."""
+    found = _load(_stems_path(), wanted)
+    return found if isinstance(found, dict) else {}
+
+
+def store_stems(wanted: tuple[object, ...] | None, table: dict[str, str]) -> None:
+    """Keep *table* for the next run."""
+    _store(_stems_path(), wanted, table)
+
+
+def _stems_path() -> str | None:
+    directory = outcache.cache_dir(os.environ)
+    if directory is None or os.environ.get("FORACLI_NO_CACHE"):
+        return None
+    return os.path.join(directory, "stems.pickle")
 
 
 def lookup_files(layers: Sequence[Path], code: tuple[object, ...] | None) -> dict[str, Any]:

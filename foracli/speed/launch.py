@@ -92,6 +92,8 @@ class Session:
         self.environ = environ
         self.key = fastpath.cache_key(argv, environ)
         self.inputs: dict[str, Signature] | None = {}  # None: what was read is unknown
+        self._stems_key: tuple[object, ...] | None = None
+        self._stems: dict[str, str] = {}
 
     @property
     def replayable(self) -> bool:
@@ -105,7 +107,24 @@ class Session:
 
         kb, self.inputs = kbcache.load(layers_for(paths))
         self._keep_tables(paths, kb)
+        self._stems_key = kbcache.stems_key()
+        self._stems = kbcache.lookup_stems(self._stems_key)
+        if self._stems:
+            from foracli.core.search import remember_stems
+
+            remember_stems(self._stems)
         return kb
+
+    def keep_stems(self) -> None:
+        """Store the stems this run worked out, when there are new ones."""
+        search = sys.modules.get("foracli.core.search")
+        if search is None or self._stems_key is None:
+            return
+        known = search.known_stems()
+        if len(known) > len(self._stems):
+            from foracli.speed import kbcache
+
+            kbcache.store_stems(self._stems_key, known)
 
     def _keep_tables(self, paths: Sequence[Path], kb: KnowledgeBase) -> None:
         """Store this knowledge base's completion tables once, so a first TAB needs no
@@ -133,6 +152,7 @@ class Session:
 
     def record(self, output: bytes) -> None:
         """Keep *output* for a replay of this run, if everything it read is known."""
+        self.keep_stems()
         if self.key is not None:
             self.record_as(self.key[:3], output)
 
@@ -151,9 +171,10 @@ class Session:
 
 
 def library_files() -> list[str]:
-    """Typer's and Rich's files: an upgraded library may render differently."""
+    """Typer's, Rich's and the stemmer's files: an upgraded library may render or
+    match differently."""
     files: list[str] = []
-    for module in ("typer", "rich"):
+    for module in ("typer", "rich", "snowballstemmer"):
         loaded = sys.modules.get(module)
         if loaded is not None and getattr(loaded, "__file__", None):
             files.append(str(loaded.__file__))

@@ -8,9 +8,11 @@ signatures, and the name of an input list: the knowledge-base files and folders
 the output was built from, with their signatures (see signature()), kept once per
 knowledge-base state and shared by its entries. A hit requires every one of
 those files unchanged, so a changed knowledge base, version, argument, width or
-colour setting shows fresh output. Files are written atomically (temporary file,
-then rename); a missing, unreadable or read-only cache folder only makes foracli
-slower, never wrong.
+colour setting shows fresh output. Files are read and written through the trust
+rule (speed.trust: a private folder, files owned by the user, opened relative to
+the folder's descriptor) and sealed with a checksum, written atomically (temporary
+file, then rename); a missing, unreadable, read-only, foreign or corrupt cache
+only makes foracli slower, never wrong.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from array import array
 from foracli import __version__
 from foracli.app.inputs import OUTPUT_ENVIRONMENT
 from foracli.kb.files import PACKAGE_DIR, ships_in_package
+from foracli.speed import trust
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~15 ms per start
 if TYPE_CHECKING:
@@ -33,7 +36,7 @@ if TYPE_CHECKING:
 
     Key = tuple[Any, ...]
 
-FORMAT = 5  # bump when the entry layout changes
+FORMAT = 6  # bump when the entry layout changes
 MANIFESTS_KEPT = 16  # input lists kept; an entry whose list was pruned is a miss
 # mtime_ns, size, inode, ctime_ns: see signature().
 Signature = tuple[int, int, int, int]
@@ -112,17 +115,27 @@ def current(paths: Sequence[str]) -> list[Signature] | None:
         return None
 
 
-def _entry_path(directory: str, key: Key, kind: str = "out") -> str:
+def _entry_name(key: Key, kind: str = "out") -> str:
     # kind: "out" for a command's output, "tab" for completion tables (not an output).
-    return os.path.join(directory, f"{kind}-{digest(key)}.marshal")
+    return f"{kind}-{digest(key)}.marshal"
 
 
 def lookup(directory: str, key: Key, kind: str = "out") -> bytes | None:
     """The cached output for *key* if every file it was built from is unchanged."""
-    path = _entry_path(directory, key, kind)
+    folder = trust.open_folder(directory)
+    if folder is None:
+        return None
+    with folder:
+        return _lookup(folder, key, kind)
+
+
+def _lookup(folder: trust.Folder, key: Key, kind: str) -> bytes | None:
+    name = _entry_name(key, kind)
     try:
-        with open(path, "rb") as handle:
-            head = marshal.load(handle)
+        sealed = trust.unseal(folder.read(name))
+        if sealed is None:
+            return None  # missing, foreign, torn or corrupt: just a miss
+        head = marshal.loads(sealed)
         stored_key, code_paths, code_signatures, watched, output, manifest = head
         if watched is not None:
             socket, answer, trees, files = watched
@@ -139,18 +152,18 @@ def lookup(directory: str, key: Key, kind: str = "out") -> bytes | None:
                 if now == answer:
                     return output  # vouched for: the input list is never read
                 if now is None:  # the watcher stopped (idle a long time): start one
-                    started = watch.ensure(directory, trees, files)
+                    started = watch.ensure(folder.path, trees, files)
                     now = started[1] if started else None
             # Asked before the stat calls below: a later change moves the count.
             # No watcher at all: the entry is rewritten to rely on stat calls.
             watched = (socket, now, trees, files) if now is not None else None
-        paths, signatures = _read_manifest(directory, manifest)
+        paths, signatures = _read_manifest(folder, manifest)
     except (OSError, EOFError, ValueError, TypeError):
-        return None  # missing, torn or from another layout: just a miss
+        return None  # from another layout: just a miss
     if not _unchanged(paths, signatures):
         return None
     if watched != head[3]:  # vouched for by stat calls: keep the watcher's new count
-        _write(path, (*head[:3], watched, output, manifest))
+        _write(folder, name, (*head[:3], watched, output, manifest))
     return output
 
 
@@ -159,12 +172,13 @@ def _manifest_name(data: bytes) -> str:
     return f"{zlib.crc32(data) & 0xFFFFFFFF:08x}{zlib.adler32(data) & 0xFFFFFFFF:08x}"
 
 
-def _read_manifest(directory: str, name: str) -> tuple[str, bytes]:
+def _read_manifest(folder: trust.Folder, name: str) -> tuple[str, bytes]:
     """The (paths, signatures) stored under content address *name*; ValueError when the
-    file is not exactly what the name says (torn, replaced, another layout)."""
-    with open(os.path.join(directory, f"in-{name}.marshal"), "rb") as handle:
-        data = handle.read()
-    if not isinstance(name, str) or _manifest_name(data) != name:
+    file is not exactly what the name says (missing, torn, replaced, another layout)."""
+    if not isinstance(name, str):
+        raise ValueError("input list name is not text")
+    data = folder.read(f"in-{name}.marshal")
+    if data is None or _manifest_name(data) != name:
         raise ValueError("input list does not match its name")
     paths, signatures = marshal.loads(data)
     return paths, signatures
@@ -237,15 +251,16 @@ def store(
     listed = marshal.dumps(("\0".join(inputs), signatures.tobytes()))
     manifest = _manifest_name(listed)
     head = (key, "\0".join(code_paths), code_signatures.tobytes(), watched, output, manifest)
-    try:
-        os.makedirs(directory, mode=0o700, exist_ok=True)
-    except OSError:
+    folder = trust.open_folder(directory, create=True)
+    if folder is None:
         return
-    target = os.path.join(directory, f"in-{manifest}.marshal")
-    if not os.path.exists(target):
-        _write_bytes(target, listed)
-        _prune_manifests(directory, keep=os.path.basename(target))
-    _write(_entry_path(directory, key, kind), head)
+    with folder:
+        folder.tidy()  # what killed runs left behind
+        target = f"in-{manifest}.marshal"
+        if folder.lstat(target) is None:
+            folder.write(target, listed)
+            _prune_manifests(folder, keep=target)
+        _write(folder, _entry_name(key, kind), head)
 
 
 def _worth_watching(count: int) -> bool:
@@ -255,41 +270,27 @@ def _worth_watching(count: int) -> bool:
     return least is not None and count >= least
 
 
-def _write(target: str, head: tuple[Any, ...]) -> None:
-    """Write an entry to *target* atomically."""
+def _write(folder: trust.Folder, name: str, head: tuple[Any, ...]) -> None:
+    """Write an entry, sealed with its checksum, atomically."""
     try:
         data = marshal.dumps(head)
     except ValueError:
         return
-    _write_bytes(target, data)
+    folder.write(name, trust.seal(data))
 
 
-def _prune_manifests(directory: str, *, keep: str) -> None:
+def _prune_manifests(folder: trust.Folder, *, keep: str) -> None:
     """Keep the MANIFESTS_KEPT newest input lists (*keep*, just written, among them): an
     entry naming a pruned one is a miss, so pruning only ever costs a full run."""
-    try:
-        names = [n for n in os.listdir(directory) if n.startswith("in-") and n != keep]
-        if len(names) < MANIFESTS_KEPT:
-            return
-        dated = sorted(names, key=lambda n: os.stat(os.path.join(directory, n)).st_mtime_ns)
-        for name in dated[: len(names) - (MANIFESTS_KEPT - 1)]:
-            os.unlink(os.path.join(directory, name))
-    except OSError:
-        pass
-
-
-def _write_bytes(target: str, data: bytes) -> None:
-    """Write *data* to *target* atomically (temporary file, then rename)."""
-    temporary = f"{target}.{os.getpid()}.tmp"
-    try:
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, target)
-    except (OSError, ValueError):
-        try:  # noqa: SIM105 - contextlib would cost an import on every start
-            os.unlink(temporary)
-        except OSError:
-            pass
+    dated = []
+    for name in folder.names():
+        info = folder.lstat(name) if name.startswith("in-") and name != keep else None
+        if info is not None:
+            dated.append((info.st_mtime_ns, name))
+    if len(dated) < MANIFESTS_KEPT:
+        return
+    for _mtime, name in sorted(dated)[: len(dated) - (MANIFESTS_KEPT - 1)]:
+        folder.remove(name)
 
 
 def package_files() -> list[str]:

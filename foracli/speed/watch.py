@@ -33,10 +33,14 @@ from foracli import __version__
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
 if TYPE_CHECKING:
+    import _socket
+    import select
     import socket
     from collections.abc import Callable, Mapping, Sequence
 
-PROTOCOL = "2"  # bump when what the watcher counts, or how it answers, changes
+    from foracli.speed import trust
+
+PROTOCOL = "3"  # bump when what the watcher counts, or how it answers, changes
 DEFAULT_MINIMUM = 500  # files; below this a stat call per file costs under ~2 ms
 IDLE_SECONDS = 900.0
 CHECK_SECONDS = 2  # how often an idle watcher checks its socket is still there
@@ -47,7 +51,10 @@ READY_TIMEOUT = 3.0
 LOCAL_FILESYSTEMS = frozenset(
     {"ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "f2fs", "jfs", "reiserfs", "zfs", "overlay"}
 )
-SUFFIXES = (".yaml", ".yml")  # the files the loader reads (loader.YAML_SUFFIXES)
+SUFFIXES = (".yaml", ".yml")
+# Sockets whose watcher let a question time out in this run (stopped, stuck): not
+# asked again, nor restarted over, so a run pays ASK_TIMEOUT once at most.
+_silent: set[str] = set()  # the files the loader reads (loader.YAML_SUFFIXES)
 
 
 def minimum(environ: Mapping[str, str]) -> int | None:
@@ -88,30 +95,116 @@ def socket_path(directory: str, trees: Sequence[str], files: Sequence[str]) -> s
 
 
 def ask(path: str, request: bytes) -> str | None:
-    """The watcher's answer to *request* (see question; b"q" stops it), or None when
-    no watcher answers."""
+    """The watcher's answer to *request* (see question), or None when no watcher
+    answers that foracli can trust.
+
+    Trusted: a socket owned by this user in a private cache folder (speed.trust),
+    reached through the folder's descriptor; a peer running as this user
+    (SO_PEERCRED); and an answer whose token names the very process answering (its
+    pid and start time), so a process that took a stopped watcher's place cannot
+    repeat the old count."""
+    import stat
+
+    from foracli.speed import trust
+
+    if path in _silent:
+        return None
+    directory, name = os.path.split(path)
+    folder = trust.open_folder(directory)
+    if folder is None:
+        return None
+    with folder:
+        info = folder.lstat(name)
+        if info is None or not trust.safe(info, stat.S_IFSOCK):
+            return None
+        answer, peer = _exchange(folder.through(name), request)
+    if peer < 0:
+        _silent.add(path)
+        return None
+    if answer is None:
+        return None
+    text = answer[:-1].decode("ascii", "replace")
+    if request[:1] != b"?":
+        return text
+    token, _, count = text.partition(" ")
+    if not (count.isdigit() and token == _token_of(peer)):
+        return None  # "other", or an answer that is not its sender's own
+    return text
+
+
+def _exchange(path: str, request: bytes) -> tuple[bytes | None, int]:
+    """Send *request* to the socket at *path*; (the answer line, the peer's pid), or
+    (None, 0) on no answer or a peer that is not this user, (None, -1) when it timed out."""
     import _socket
+    import time
 
     sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
         sock.settimeout(ASK_TIMEOUT)
-        sock.connect(path)
+        deadline = time.monotonic() + ASK_TIMEOUT
+        while True:
+            try:
+                sock.connect(path)
+                break
+            except BlockingIOError:  # its queue is full (Linux says so at once): wait
+                if time.monotonic() > deadline:
+                    return None, -1
+                time.sleep(0.001)
+        pid, uid, _gid = _credentials(sock)
+        if uid != os.geteuid():
+            return None, 0
         sock.sendall(request)
         answer = b""
-        while not answer.endswith(b"\n"):
+        while not answer.endswith(b"\n") and len(answer) < 256:
             part = sock.recv(64)
             if not part:
-                return None
+                return None, 0
             answer += part
+    except TimeoutError:
+        return None, -1
     except OSError:
-        return None
+        return None, 0
     finally:
         sock.close()
-    text = answer[:-1].decode("ascii", "replace")
-    token, _, count = text.partition(" ")
-    if request[:1] == b"?" and not (len(token) == 16 and count.isdigit()):
-        return None  # "other": a watcher of other paths vouches for nothing here
-    return text
+    return (answer, pid) if answer.endswith(b"\n") else (None, 0)
+
+
+def _credentials(sock: _socket.socket) -> tuple[int, int, int]:
+    """(pid, uid, gid) of the process at the other end of a Unix socket."""
+    import _socket
+
+    raw = sock.getsockopt(_socket.SOL_SOCKET, _socket.SO_PEERCRED, 12)
+    return (
+        int.from_bytes(raw[0:4], sys.byteorder, signed=True),
+        int.from_bytes(raw[4:8], sys.byteorder),
+        int.from_bytes(raw[8:12], sys.byteorder),
+    )
+
+
+def _token_of(pid: int) -> str:
+    """The token the watcher with *pid* gives: its pid and start time (which a later
+    process given the same pid cannot share); "" when there is no such process."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rpartition(b")")[2].split()
+        started = int(fields[19])  # field 22, starttime, counted after "pid (comm)"
+    except (OSError, ValueError, IndexError):
+        return ""
+    return f"{pid}.{started}"
+
+
+def stop(path: str) -> bool:
+    """Ask the watcher at *path* to stop, with the secret only it and this user can
+    read (its key file in the private cache folder); whether it said it stops."""
+    from foracli.speed import trust
+
+    directory, name = os.path.split(path)
+    folder = trust.open_folder(directory)
+    if folder is None:
+        return False
+    with folder:
+        secret = folder.read(f"{name}.key")
+    return secret is not None and ask(path, b"q" + secret) is not None
 
 
 def ensure(directory: str, trees: Sequence[str], files: Sequence[str]) -> tuple[str, str] | None:
@@ -124,6 +217,8 @@ def ensure(directory: str, trees: Sequence[str], files: Sequence[str]) -> tuple[
     answer = ask(path, request)
     if answer is not None:
         return path, answer
+    if path in _silent:
+        return None  # a watcher is there but stuck: stat calls, no second wait
     status = _start(directory, path, trees, files)
     if status == b"ok":
         answer = ask(path, request)
@@ -148,8 +243,13 @@ def _start(directory: str, path: str, trees: Sequence[str], files: Sequence[str]
     import select
     import subprocess
 
+    from foracli.speed import trust
+
+    folder = trust.open_folder(directory, create=True)
+    if folder is None:
+        return b""  # not a private folder: no watcher, stat calls
+    folder.close()
     try:
-        os.makedirs(directory, mode=0o700, exist_ok=True)
         command = [sys.executable, "-m", "foracli.speed.watch", path]
         command += [f"tree:{t}" for t in trees] + [f"file:{f}" for f in files]
         # The process forks the watcher and exits at once; the watcher reports on
@@ -403,17 +503,51 @@ def _identity(path: str) -> tuple[int, int]:
     return info.st_dev, info.st_ino
 
 
+MAX_CLIENTS = 256  # open connections served at once; the oldest goes beyond that
+
+
+class _Client:
+    """One connection being served: what it sent so far, and when it must be done."""
+
+    def __init__(self, conn: socket.socket, deadline: float) -> None:
+        self.conn = conn
+        self.data = b""
+        self.deadline = deadline
+
+
 def serve(
     socket_file: str, trees: Sequence[str], files: Sequence[str], report: Callable[[str], None]
 ) -> int:
     """Watch, and answer questions on *socket_file*, until idle or no longer sure."""
-    import contextlib
+    from foracli.speed import trust
+
+    directory, name = os.path.split(socket_file)
+    folder = trust.open_folder(directory, create=True)
+    if folder is None:
+        report("no")  # not a private folder: nobody could trust our socket
+        return 1
+    with folder:
+        return _serve(folder, name, trees, files, report)
+
+
+def _serve(
+    folder: trust.Folder,
+    name: str,
+    trees: Sequence[str],
+    files: Sequence[str],
+    report: Callable[[str], None],
+) -> int:
     import fcntl
     import select
     import socket
     import time
 
-    lock = os.open(f"{socket_file}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        lock = os.open(f"{name}.lock", flags, 0o600, dir_fd=folder.fd)
+    except OSError:
+        report("no")  # something else holds the lock's name: runs use stat calls
+        return 1
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
@@ -424,17 +558,21 @@ def serve(
     except (OSError, Stop):
         report("no")  # no inotify, out of watches, a mount inside: runs use stat calls
         return 1
-    token = os.urandom(8).hex()
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(socket_file)  # a stale one from a watcher that died; we hold the lock
+    token = _token_of(os.getpid())  # its pid and start time: see ask
+    secret = os.urandom(16).hex().encode()
+    folder.remove(name)  # a stale one from a watcher that died; we hold the lock
+    if not folder.write(f"{name}.key", secret):
+        report("no")
+        return 1
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     old_mask = os.umask(0o177)
     try:
-        server.bind(socket_file)
+        server.bind(folder.through(name))
     finally:
         os.umask(old_mask)
-    server.listen(64)
-    mine = os.stat(socket_file).st_ino
+    server.listen(1024)  # the kernel caps it (somaxconn); idle clients must not fill it
+    server.setblocking(False)
+    mine = folder.lstat(name)
     report("ok")
     poller = select.poll()
     poller.register(watcher.fd, select.POLLIN)
@@ -449,79 +587,139 @@ def serve(
     mount_check = select.poll()
     mount_check.register(mounts, select.POLLPRI | select.POLLERR)
     own = identity(trees, files)
+    clients: dict[int, _Client] = {}
+
+    def drop(fd: int) -> None:
+        poller.unregister(fd)
+        clients.pop(fd).conn.close()
+
     last = time.monotonic()
     try:
         while time.monotonic() - last < IDLE_SECONDS:
-            events = poller.poll(CHECK_SECONDS * 1000)
+            now = time.monotonic()
+            wait = min([CHECK_SECONDS, *(c.deadline - now for c in clients.values())])
+            events = poller.poll(max(0, int(wait * 1000) + 1))
             if any(fd == mounts for fd, _event in events):
                 return 0  # before any question that arrived in the same wake-up
             for fd, _event in events:
                 if fd == watcher.fd:
                     watcher.drain()
-                elif not _answer(server, watcher, token, own, lambda: bool(mount_check.poll(0))):
-                    return 0
-                else:
+                elif fd == server.fileno():
+                    _accept(server, poller, clients, drop)
+                elif fd in clients:
+                    done = _serve_client(
+                        clients[fd], watcher, token, secret, own, lambda: bool(mount_check.poll(0))
+                    )
+                    if done is None:
+                        continue  # the question is not whole yet
+                    drop(fd)
+                    if done is False:
+                        return 0
                     last = time.monotonic()
-            if os.stat(socket_file).st_ino != mine:
+            now = time.monotonic()
+            for fd in [fd for fd, c in clients.items() if c.deadline <= now]:
+                drop(fd)  # silent too long: it must not hold anyone up
+            info = folder.lstat(name)
+            if info is None or mine is None or info.st_ino != mine.st_ino:
                 return 0  # the cache folder was cleared: nobody can ask any more
     except (Stop, OSError):
         return 0  # every run falls back to stat calls, and starts a new watcher
     finally:
         server.close()  # no answers from here on, before the socket file goes
-        with contextlib.suppress(OSError):
-            if os.stat(socket_file).st_ino == mine:  # not a newer watcher's socket
-                os.unlink(socket_file)
+        for client in clients.values():
+            client.conn.close()
+        info = folder.lstat(name)
+        if info is not None and mine is not None and info.st_ino == mine.st_ino:
+            folder.remove(name)  # not a newer watcher's socket
+            folder.remove(f"{name}.key")
     return 0
 
 
-def _answer(
+def _accept(
     server: socket.socket,
+    poller: select.poll,
+    clients: dict[int, _Client],
+    drop: Callable[[int], None],
+) -> None:
+    """Take every waiting connection; only this user's processes are served."""
+    import select
+    import time
+
+    while True:
+        try:
+            conn, _ = server.accept()
+        except OSError:
+            return  # none left waiting
+        try:
+            _pid, uid, _gid = _credentials(conn)
+        except OSError:
+            uid = -1
+        if uid != os.geteuid():
+            conn.close()  # another user: no answer at all
+            continue
+        conn.setblocking(False)
+        if len(clients) >= MAX_CLIENTS:
+            drop(min(clients, key=lambda fd: clients[fd].deadline))
+        clients[conn.fileno()] = _Client(conn, time.monotonic() + ASK_TIMEOUT)
+        poller.register(conn.fileno(), select.POLLIN)
+
+
+def _serve_client(
+    client: _Client,
     watcher: Watcher,
     token: str,
+    secret: bytes,
     own: bytes,
     mounted: Callable[[], bool],
-) -> bool:
-    """Answer one question; False when asked to stop, or when the mount table changed
-    (then the question gets no answer, and its run checks every file)."""
+) -> bool | None:
+    """Read what *client* sent and answer once it is whole: None while it is not,
+    False when asked to stop or when the mount table changed (then the question
+    gets no answer, and its run checks every file), else True."""
+    import hmac
+
     try:
-        conn, _ = server.accept()
+        part = client.conn.recv(65536)
+    except BlockingIOError:
+        return None
     except OSError:
         return True
-    with conn:
-        try:
-            conn.settimeout(ASK_TIMEOUT)
-            request = _receive(conn)
-            if request == b"q":
-                conn.sendall(b"stopping\n")
-                return False
-            watcher.check_roots()
-            watcher.drain()  # everything that happened before the question
-            if mounted():
-                return False
-            if request == b"?" + f"{len(own):08x}".encode() + own:
-                conn.sendall(f"{token} {watcher.count}\n".encode())
-            else:  # a question about other paths (a socket-name collision)
-                conn.sendall(b"other\n")
-        except OSError:
-            pass
+    client.data += part
+    request = client.data
+    if part and not _whole(request):
+        return None
+    try:
+        if request[:1] == b"q":
+            if not hmac.compare_digest(request[1:], secret):
+                return True  # the secret is in a file only this user can read
+            client.conn.send(b"stopping\n")
+            return False
+        if request[:1] != b"?":
+            return True
+        watcher.check_roots()
+        watcher.drain()  # everything that happened before the question
+        if mounted():
+            return False
+        if request == b"?" + f"{len(own):08x}".encode() + own:
+            client.conn.send(f"{token} {watcher.count}\n".encode())
+        else:  # a question about other paths (a socket-name collision)
+            client.conn.send(b"other\n")
+    except OSError:
+        pass
     return True
 
 
-def _receive(conn: socket.socket) -> bytes:
-    """One request: b"q", or b"?", a length in 8 hex digits and that many bytes."""
-    data = conn.recv(9)
-    if data[:1] != b"?":
-        return data
+def _whole(data: bytes) -> bool:
+    """Whether *data* is a whole request: b"q" and a 32-digit secret, or b"?", a length
+    in 8 hex digits and that many bytes (anything malformed counts as whole: refused)."""
+    if data[:1] == b"q":
+        return len(data) >= 33
+    if len(data) < 9:
+        return data[:1] != b"?"
     try:
         size = int(data[1:9], 16)
     except ValueError:
-        return data
-    while len(data) < 9 + size and size <= 1 << 20:
-        part = conn.recv(9 + size - len(data))
-        if not part:
-            break
-        data += part
-    return data
+        return True
+    return len(data) >= 9 + size or size > 1 << 20
 
 
 def main(argv: list[str]) -> int:
