@@ -681,3 +681,22 @@ aspects:
     unit: in 100
     sources: [s-2020]
 """
+
+
+def test_readme_ipdas_table_names_tests_that_exist():
+    """Every test the README's IPDAS table names is a test in this file, and the rows a
+    rule can check each name one."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    table = readme.split("### IPDAS criteria and how foracli meets them", 1)[1].split("\n\n")[1]
+    rows = [line.split(" | ") for line in table.splitlines()[2:]]
+    named = {n for row in rows for n in re.findall(r"`(test_\w+)`", row[-1])}
+    assert named <= set(globals())
+    checkable = (
+        "positive and negative",
+        "including doing nothing",
+        "same denominator",
+        "the date and the update policy",
+    )
+    for words_ in checkable:
+        row = next(r for r in rows if words_ in r[0])
+        assert re.search(r"`test_\w+`", row[-1]), row[0]
