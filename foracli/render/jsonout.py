@@ -60,6 +60,7 @@ def _point(point: Point) -> dict[str, Any]:
         "certainty": point.certainty.value if point.certainty else None,
         "region": point.region.value if point.region else None,
         "short": point.short,
+        "timeframe": point.timeframe,
     }
 
 
