@@ -48,7 +48,8 @@ def cell(view: Decision, row: Row, column: int, w: Words) -> Cell:
         if row.spec.key in OPERATION_ONLY and not is_operation(proc):
             return Cell(w.text("decide.no-operation"), "", ())
         if row.elsewhere and row.elsewhere[column] is not None:
-            return Cell(end_sentence(missing_value(row, column, w)), "", ())
+            missing = missing_value(row, column, w)
+            return Cell(end_sentence(missing[:1].upper() + missing[1:]), "", ())
         return Cell(w.text("decide.no-evidence"), "", ())
     if value.low is None:
         text = value.short or value.text or w.text("decide.no-evidence")
