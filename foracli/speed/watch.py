@@ -154,6 +154,9 @@ def _exchange(path: str, request: bytes) -> tuple[bytes | None, int]:
         if uid != os.geteuid():
             return None, 0
         sock.sendall(request)
+        # Nothing more comes: a watcher refusing a short or wrong request sees the end at
+        # once and closes, instead of both sides waiting out their timeouts.
+        sock.shutdown(_socket.SHUT_WR)
         answer = b""
         while not answer.endswith(b"\n") and len(answer) < 256:
             part = sock.recv(64)
