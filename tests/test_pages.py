@@ -439,3 +439,10 @@ def test_a_narrowed_page_keeps_its_order_and_its_regions_variants(shipped_kb):
     assert variants
     assert all(Region.LUMBAR in v.regions for v in variants)
     assert len(variants) < len(query.explain(shipped_kb, "endoscopic").variants)
+
+
+@pytest.mark.parametrize("words", ["main risks", "awake", "blood loss"])
+def test_no_search_hit_ends_in_two_full_stops(shipped_kb, words):
+    view = query.find(shipped_kb, words, W, limit=50)
+    for hit in view.hits:
+        assert not re.search(r"[^.]\.\.(?!\.)", hit.document.text), hit.document.text

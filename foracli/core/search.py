@@ -24,6 +24,7 @@ from foracli.core.model import (
     AspectValue,
     KnowledgeBase,
     Procedure,
+    end_sentence,
 )
 from foracli.core.text import fold, normalise_name
 
@@ -199,7 +200,7 @@ def procedure_documents(proc: Procedure, wording: Wording) -> Iterator[Document]
         if value is None:
             continue
         label = wording.aspect_label(spec.key)
-        parts = [label + ":", wording.amount(value) + ".", value.note or ""]
+        parts = [label + ":", end_sentence(wording.amount(value)), value.note or ""]
         yield Document(proc.id, spec.key, " ".join(p for p in parts if p))
 
 
