@@ -22,6 +22,15 @@ FORACLI = str(Path(sys.executable).parent / "foracli")
 OLD = 1_600_000_000_000_000_000
 
 
+@pytest.fixture(autouse=True)
+def patient_client(monkeypatch):
+    """A loaded CI machine (2 cores, xdist) can take over the product's 1 s to answer a
+    question; the tests ask for behaviour, not speed, so their client waits longer, and
+    a timeout in one test never silences a watcher for the next."""
+    monkeypatch.setattr(watch, "ASK_TIMEOUT", 5.0)
+    monkeypatch.setattr(watch, "_silent", set())
+
+
 def clean_env(cache: Path, **extra: str) -> dict[str, str]:
     env = {
         k: v

@@ -26,6 +26,15 @@ FORACLI = str(Path(sys.executable).parent / "foracli")
 OLD = 1_600_000_000_000_000_000  # an mtime long past, so no file counts as just edited
 
 
+@pytest.fixture(autouse=True)
+def patient_client(monkeypatch):
+    """A loaded CI machine (2 cores, xdist) can take over the product's 1 s to answer a
+    question; the tests ask for behaviour, not speed, so their client waits longer, and
+    a timeout in one test never silences a watcher for the next."""
+    monkeypatch.setattr(watch, "ASK_TIMEOUT", 5.0)
+    monkeypatch.setattr(watch, "_silent", set())
+
+
 QUESTIONS: dict[str, bytes] = {}
 
 
