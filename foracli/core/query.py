@@ -305,6 +305,7 @@ def compare(
     keys = [resolve_aspect(a) for a in aspects]
     specs = [ASPECTS_BY_KEY[k] for k in dict.fromkeys(keys)] if keys else list(ASPECTS)
     by_id = {p.id: p for p in procs}
+    regions = [p.regions for p in procs]  # each column's page regions, for bar_check
     rows = []
     for spec in specs:
         given = [p.aspects.get(spec.key) for p in procs]
@@ -320,7 +321,6 @@ def compare(
             and c.other in by_id
             and (where is None or c.region in (None, where))
         )
-        regions = [p.regions for p in procs]
         check = bar_check(values, kb.sources, regions) if spec.unit else NO_BAR
         rows.append(Row(spec, values, found, check, elsewhere))
     # Numbered in the order a reader meets them: row by row, each procedure's value,
@@ -360,11 +360,8 @@ def find(
     """Ranked matches for *text*, only from pages for *region* when one is given;
     NotFoundError (with a hint) when nothing matches."""
     where = resolve_region(region) if region else None
-    if where is None:
-        hits = tuple(search(kb, text, wording, limit=limit))
-    else:
-        ranked = search(kb, text, wording, limit=limit + len(kb.procedures) * 40)
-        hits = tuple(h for h in ranked if _hit_applies(kb, h, where))[:limit]
+    keep = None if where is None else (lambda hit: _hit_applies(kb, hit, where))
+    hits = tuple(search(kb, text, wording, limit=limit, keep=keep))
     if not hits:
         raise NoMatchError(text)
     return SearchResult(text, hits)

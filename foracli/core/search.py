@@ -13,7 +13,7 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -363,15 +363,24 @@ def rank(
     return found
 
 
-def search(kb: KnowledgeBase, query: str, wording: Wording, *, limit: int = 20) -> list[Hit]:
-    """The best *limit* matches for *query*, best first (BM25 over whole points)."""
+def search(
+    kb: KnowledgeBase,
+    query: str,
+    wording: Wording,
+    *,
+    limit: int = 20,
+    keep: Callable[[Hit], bool] | None = None,
+) -> list[Hit]:
+    """The best *limit* matches for *query* that *keep* accepts, best first (BM25 over
+    whole points; *keep* narrows the hits, never the scores)."""
     language = wording.language
     asked = read_query(kb, query, language)
     if not asked.wanted and not asked.procedures:
         return []
     docs = list(documents(kb, wording, asked.procedures or None))
     if not asked.wanted:  # only a procedure named: its summary
-        return [Hit(d, 1.0, ()) for d in docs if d.section == "summary"][:limit]
+        summaries = [Hit(d, 1.0, ()) for d in docs if d.section == "summary"]
+        return [h for h in summaries if keep is None or keep(h)][:limit]
     tokenised = [terms(d.text, language) for d in docs]
     ways = Ways.of(kb, language)
     # A part of a page asked for the way patients ask for it ("when can I drive") ranks up.
@@ -389,7 +398,9 @@ def search(kb: KnowledgeBase, query: str, wording: Wording, *, limit: int = 20) 
         if doc.section in ASPECT_KEYS and closeness >= INTENT_HIT:
             score += closeness * typical
         if score > 0:
-            hits.append(Hit(doc, score, matched))
+            hit = Hit(doc, score, matched)
+            if keep is None or keep(hit):
+                hits.append(hit)
     # Ties go to the main page first (the same point is often on several pages).
     hits.sort(
         key=lambda h: (
