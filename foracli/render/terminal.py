@@ -436,6 +436,21 @@ def _print(console: Console, parts: Sequence[RenderableType]) -> None:
         console.print(part)
 
 
+def _sources_panel(
+    sources: Sequence[Source], citations: Citations, w: Words, *, links: bool = False
+) -> Panel:
+    """The numbered sources under a page or an answer, in small, dim print."""
+    rows = [(f"[{citations.numbers[s.id]}]", _cited(source_line(s, w), s, links)) for s in sources]
+    return Panel(
+        _bullets(rows),
+        title=Text(f" {w.text('heading.sources')} ", style="bold"),
+        title_align="left",
+        border_style="dim",
+        box=box.ROUNDED,
+        style="dim",
+    )
+
+
 def _footer(
     sources: Sequence[Source],
     citations: Citations,
@@ -444,19 +459,9 @@ def _footer(
     *,
     links: bool = False,
 ) -> list[RenderableType]:
-    rows = [(f"[{citations.numbers[s.id]}]", _cited(source_line(s, w), s, links)) for s in sources]
     parts: list[RenderableType] = []
-    if rows:
-        parts.append(
-            Panel(
-                _bullets(rows),
-                title=Text(f" {w.text('heading.sources')} ", style="bold"),
-                title_align="left",
-                border_style="dim",
-                box=box.ROUNDED,
-                style="dim",
-            )
-        )
+    if sources:
+        parts.append(_sources_panel(sources, citations, w, links=links))
     parts.append(Text(w.review(procs), style="dim"))
     parts.append(Text(f"{w.text('disclaimer')} {w.text('emergency')}", style="bold yellow"))
     return parts
@@ -675,17 +680,7 @@ def render_answer(view: AnswerView, console: Console, w: Words) -> None:
             )
         )
     if view.sources:
-        rows = [(f"[{citations.numbers[s.id]}]", Text(source_line(s, w))) for s in view.sources]
-        console.print(
-            Panel(
-                _bullets(rows),
-                title=Text(f" {w.text('heading.sources')} ", style="bold"),
-                title_align="left",
-                border_style="dim",
-                box=box.ROUNDED,
-                style="dim",
-            )
-        )
+        console.print(_sources_panel(view.sources, citations, w))
     console.print(Text(f"{w.text('disclaimer')} {w.text('emergency')}", style="bold yellow"))
 
 
