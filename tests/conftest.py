@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -106,3 +108,21 @@ sections:
   what:
     - Plain words.
 """
+
+
+@pytest.fixture(scope="session")
+def built_wheel(tmp_path_factory) -> Path:
+    """foracli built as a wheel once per test session (pip wheel, no build isolation)."""
+    dist = tmp_path_factory.mktemp("dist")
+    root = Path(__file__).parent.parent
+    subprocess.run(
+        [
+            *(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"),
+            *("-w", str(dist), str(root)),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (wheel,) = dist.glob("foracli-*.whl")
+    return wheel

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -59,28 +58,11 @@ def test_man_shows_the_page_without_a_warning(tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("man") is None, reason="man is not installed")
-def test_the_wheel_ships_the_page_where_man_finds_it(tmp_path):
+def test_the_wheel_ships_the_page_where_man_finds_it(built_wheel, tmp_path):
     """A built wheel carries share/man/man1/foracli.1 as shared data; laid out as an
     installer lays it (prefix/bin, prefix/share/man), `man -w foracli` finds it
     through PATH alone."""
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "-q",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            str(tmp_path / "dist"),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    (wheel,) = (tmp_path / "dist").glob("foracli-*.whl")
+    wheel = built_wheel
     name = "foracli-0.1.0.data/data/share/man/man1/foracli.1"
     with zipfile.ZipFile(wheel) as archive:
         built = archive.read(name).decode("utf-8")

@@ -39,26 +39,9 @@ def test_readme_test_command_is_the_one_ci_runs():
     assert re.search(r"\$ " + re.escape(command) + "\n", (ROOT / "README.md").read_text())
 
 
-def test_built_wheel_carries_and_uses_the_knowledge_base(tmp_path):
+def test_built_wheel_carries_and_uses_the_knowledge_base(built_wheel, tmp_path):
     """A real wheel holds data/ and, run from elsewhere, explains from it."""
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "-q",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            str(tmp_path / "dist"),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    (wheel,) = (tmp_path / "dist").glob("foracli-*.whl")
+    wheel = built_wheel
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         archive.extractall(tmp_path / "site")
