@@ -204,7 +204,7 @@ def test_a_shared_certainty_is_said_once_for_the_section():
 
 
 def test_a_shared_certainty_prints_once_and_no_point_repeats_it(fixture_kb):
-    from dataclasses import replace
+    from foracli.core.record import replace
 
     view = query.explain(fixture_kb, "keyhole", ["benefits"])
     same = Point("Less pain.", sources=("trial-2020",), certainty=Certainty.MODERATE)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -27,6 +26,7 @@ from foracli.core.decide import (
 )
 from foracli.core.errors import AnswersError, ForacliError, NotFoundError, Problem
 from foracli.core.model import KnowledgeBase
+from foracli.core.record import replace
 from foracli.render import Color, Format
 
 if TYPE_CHECKING:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import inspect
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -22,11 +21,12 @@ import typer.core
 from typer.models import CommandFunctionType
 
 from foracli.content import words
+from foracli.core.record import record
 
 EXAMPLE_LABELS = ("Example:", "Examples:")
 
 
-@dataclass(frozen=True)
+@record
 class Entry:
     """One row of a help list: what is typed (`-s, --section SECTION`) and what it does."""
 
@@ -34,7 +34,7 @@ class Entry:
     text: str
 
 
-@dataclass(frozen=True)
+@record
 class Page:
     """Everything one command's help says, before it is laid out."""
 

@@ -6,13 +6,13 @@ A pure function of its inputs, so every combination is testable without a termin
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from foracli.app.inputs import decide, hyperlinks
+from foracli.core.record import record
 from foracli.render import Color, Format, TerminalSettings
 
 
-@dataclass(frozen=True)
+@record
 class OutputPlan:
     """The renderer to use and, for Rich, how to drive the terminal."""
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -22,6 +21,7 @@ from foracli.app.streams import after_write_error
 from foracli.content import words
 from foracli.core.model import KnowledgeBase
 from foracli.core.query import View
+from foracli.core.record import field, record
 from foracli.kb import files
 from foracli.kb.loader import load_knowledge_base
 from foracli.render import Color, Format, page_renderer
@@ -30,7 +30,7 @@ Loader = Callable[[Sequence[Path]], KnowledgeBase]
 Record = Callable[[bytes], None]
 
 
-@dataclass
+@record(frozen=False)
 class Environment:
     """The streams, variables and hooks of one run.
 

@@ -4,12 +4,12 @@ back, Ctrl-C to stop with nothing written. The prompts are Rich's (render.termin
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from foracli import content
 from foracli.app.present import Environment
 from foracli.core.decide import FACTORS, SURE_ITEMS, Answers, Importance
+from foracli.core.record import replace
 from foracli.render import TerminalSettings
 
 BACK = "b"

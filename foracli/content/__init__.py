@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import importlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
 
 from foracli.core.errors import (
     AnswersError,
@@ -36,13 +35,14 @@ from foracli.core.model import (
     Source,
     end_sentence,
 )
+from foracli.core.record import record, replace
 from foracli.core.search import Language
 from foracli.core.text import PATH_SHOWN, shown
 
 LOCALES = ("en",)
 
 
-@dataclass(frozen=True)
+@record
 class Words:
     """The wording of one locale."""
 

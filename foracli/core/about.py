@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from foracli.core.model import KnowledgeBase
+from foracli.core.record import record
 
 
-@dataclass(frozen=True)
+@record
 class About:
     """The facts `about` states that come from the knowledge base (the rest is words)."""
 

@@ -16,7 +16,6 @@ import difflib
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from foracli.core.model import (
     ASPECTS,
@@ -34,6 +33,7 @@ from foracli.core.query import (
     HeadToHead,
     procedure_names,
 )
+from foracli.core.record import record
 from foracli.core.search import (
     Document,
     Language,
@@ -59,7 +59,7 @@ SPELLING_CUTOFF = 0.85
 REGION_FLAGS = {Region.CERVICAL: "neck", Region.LUMBAR: "low-back"}  # as --region takes them
 
 
-@dataclass(frozen=True)
+@record
 class _Unit:
     """A part of a page that can answer: one point or one aspect value of a procedure."""
 

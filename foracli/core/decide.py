@@ -9,12 +9,12 @@ No score and no recommendation (IPDAS): nothing here ranks the options.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from foracli.core.errors import DecideError
 from foracli.core.model import Approach, AspectValue, KnowledgeBase, Procedure, Region
+from foracli.core.record import field, record
 
 if TYPE_CHECKING:  # query imports this module for its View union
     from foracli.core.query import ComparisonView
@@ -28,7 +28,7 @@ class Importance(StrEnum):
     NOT_MUCH = "not-much"
 
 
-@dataclass(frozen=True)
+@record
 class Factor:
     """Something that may matter to the person, and the grid row that answers it."""
 
@@ -86,7 +86,7 @@ SURE_ITEMS = ("sure", "understand", "risk-benefit", "encouragement")
 THREE_QUESTIONS = ("options", "benefits-risks", "likely")
 
 
-@dataclass(frozen=True)
+@record
 class Answers:
     """What the person said: how much each factor matters, the SURE answers, their
     own questions. Never stored: it lives for one run unless they save it."""
@@ -103,7 +103,7 @@ class Answers:
         return bool(self.matters or self.sure or self.questions)
 
 
-@dataclass(frozen=True)
+@record
 class Icons:
     """An 'N in 100' figure drawn as a 10 x 10 icon array: *low* marks filled, up to
     *high* marked as the range, the rest empty."""
@@ -116,7 +116,7 @@ class Icons:
     value: AspectValue
 
 
-@dataclass(frozen=True)
+@record
 class Matter:
     """One factor the person weighed, with each option's cell on it, side by side."""
 
@@ -124,7 +124,7 @@ class Matter:
     importance: Importance
 
 
-@dataclass(frozen=True)
+@record
 class Decision:
     """What `decide` shows: the option grid, the icon arrays, what matters to the person
     and how each option fares on it, and the readiness check."""

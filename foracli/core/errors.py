@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
 
+from foracli.core.record import record
 from foracli.core.text import shown
 
 
@@ -99,7 +99,7 @@ class UsageProblem(ForacliError):
         super().__init__(command, key, fields)
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     """One thing wrong with a knowledge-base file, at a place in it."""
 

@@ -8,7 +8,6 @@ certainty can be said once, and whether the figures of a compare row may share a
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
 
 from foracli.core.model import (
     AspectValue,
@@ -19,6 +18,7 @@ from foracli.core.model import (
     Source,
     StudyType,
 )
+from foracli.core.record import record, replace
 
 # What a user may type for a region (normalised names; content gives the titles).
 REGION_NAMES: dict[Region, tuple[str, ...]] = {
@@ -43,7 +43,7 @@ def applies(item: Point | AspectValue, region: Region | None) -> bool:
     return region is None or item.region is None or item.region == region
 
 
-@dataclass(frozen=True)
+@record
 class Group:
     """Points shown together: under one shared label, said once, when there is one."""
 
@@ -51,7 +51,7 @@ class Group:
     points: tuple[Point, ...]  # with the shared label taken off
 
 
-@dataclass(frozen=True)
+@record
 class RegionBlock:
     """The points of a section that apply to one region (None: to every region)."""
 
@@ -59,7 +59,7 @@ class RegionBlock:
     groups: tuple[Group, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Laid:
     """A section ready to read: blocks by region, and its certainty said once if shared."""
 
@@ -145,7 +145,7 @@ def shared_certainty(points: Sequence[Point]) -> Certainty | None:
     return found.pop()
 
 
-@dataclass(frozen=True)
+@record
 class BarCheck:
     """Whether a compare row's figures may share one bar scale, and if not, why."""
 

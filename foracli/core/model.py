@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
+
+from foracli.core.record import field, record
 
 
 class Certainty(StrEnum):
@@ -79,7 +80,7 @@ class Gap(StrEnum):
     ORIGINAL = "original"  # only a copy on another site was found
 
 
-@dataclass(frozen=True)
+@record
 class SectionSpec:
     """One of the fixed sections of a procedure page (its title is content's)."""
 
@@ -203,7 +204,7 @@ SECTION_KEYS = tuple(spec.key for spec in SECTIONS)
 SECTIONS_BY_KEY = {spec.key: spec for spec in SECTIONS}
 
 
-@dataclass(frozen=True)
+@record
 class AspectSpec:
     """One comparable fact; `unit` is None for text-only aspects (its label is content's)."""
 
@@ -349,7 +350,7 @@ def end_sentence(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
-@dataclass(frozen=True)
+@record
 class Point:
     """One paragraph or bullet of a section, with the evidence behind it."""
 
@@ -362,7 +363,7 @@ class Point:
     timeframe: str | None = None  # over what time its "N in 100" figures were counted
 
 
-@dataclass(frozen=True)
+@record
 class Section:
     """A section of a procedure page."""
 
@@ -375,7 +376,7 @@ class Section:
         return SECTIONS_BY_KEY[self.key]
 
 
-@dataclass(frozen=True)
+@record
 class AspectValue:
     """A procedure's value for one aspect: a number or range, or text."""
 
@@ -393,7 +394,7 @@ class AspectValue:
     short: str | None = None  # the cell in a few words, for the decision grid
 
 
-@dataclass(frozen=True)
+@record
 class Comparison:
     """A head-to-head finding of this procedure against another one."""
 
@@ -406,7 +407,7 @@ class Comparison:
     region: Region | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Procedure:
     """One procedure page of the knowledge base."""
 
@@ -443,7 +444,7 @@ class Procedure:
         return tuple(seen)
 
 
-@dataclass(frozen=True)
+@record
 class Source:
     """A bibliography entry."""
 
@@ -467,7 +468,7 @@ class Source:
     column: int = field(default=1, compare=False)
 
 
-@dataclass(frozen=True)
+@record
 class Term:
     """A glossary entry: a medical word and its plain meaning."""
 
@@ -478,7 +479,7 @@ class Term:
     sources: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Topic:
     """Something patients often ask that the pages have no good evidence on: what it is
     about ("when it is safe to fly") and what to ask the surgeon instead."""
@@ -490,7 +491,7 @@ class Topic:
     sources: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Asking:
     """What makes a question typed the way a patient types it answerable.
 
@@ -508,7 +509,7 @@ class Asking:
     topics: Mapping[str, Topic] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@record
 class KnowledgeBase:
     """All procedures, sources and glossary terms, validated and cross-checked.
 

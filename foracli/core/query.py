@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from foracli.core.about import About
@@ -34,6 +33,7 @@ from foracli.core.model import (
     Term,
     Topic,
 )
+from foracli.core.record import field, record, replace
 from foracli.core.search import Hit, Wording, search
 from foracli.core.text import normalise_name
 
@@ -134,7 +134,7 @@ BRIEF_FIGURES = (
 )
 
 
-@dataclass(frozen=True)
+@record
 class Explanation:
     """What `explain` shows: one procedure, the chosen sections, and its sources.
 
@@ -221,7 +221,7 @@ def _cited(groups: Iterable[Iterable[object]]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-@dataclass(frozen=True)
+@record
 class HeadToHead:
     """A finding from studies that compared *subject* with another shown procedure."""
 
@@ -235,7 +235,7 @@ class HeadToHead:
         return self.finding.sources
 
 
-@dataclass(frozen=True)
+@record
 class Row:
     """One aspect across the compared procedures, plus any head-to-head finding."""
 
@@ -247,7 +247,7 @@ class Row:
     elsewhere: tuple[Region | None, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class ComparisonView:
     """What `compare` shows: procedures as columns, aspects as rows."""
 
@@ -264,7 +264,7 @@ class ComparisonView:
         return tuple(s for s in self.sources if s.id in ids)
 
 
-@dataclass(frozen=True)
+@record
 class SourceList:
     """The bibliography behind one procedure, or the whole knowledge base."""
 
@@ -334,7 +334,7 @@ def compare(
     return ComparisonView(tuple(procs), tuple(rows), sources, evidence, where, cite)
 
 
-@dataclass(frozen=True)
+@record
 class ProcedureList:
     """Every procedure, for `list`."""
 
@@ -346,7 +346,7 @@ def list_procedures(kb: KnowledgeBase) -> ProcedureList:
     return ProcedureList(tuple(kb.procedures[pid] for pid in sorted(kb.procedures)))
 
 
-@dataclass(frozen=True)
+@record
 class SearchResult:
     """What `search` shows: the query and its ranked hits."""
 
@@ -373,7 +373,7 @@ def _hit_applies(kb: KnowledgeBase, hit: Hit, region: Region) -> bool:
     return proc is None or not proc.regions or region in proc.regions
 
 
-@dataclass(frozen=True)
+@record
 class GlossaryView:
     """Glossary terms, and for each the places that use it."""
 
@@ -471,7 +471,7 @@ def resolve_aspect(name: str) -> str:
     return _resolve_fixed("aspect", name, ((a.key, (a.key, *a.aliases)) for a in ASPECTS))
 
 
-@dataclass(frozen=True)
+@record
 class Handout:
     """What a printed handout shows: a page, an optional comparison, the terms it uses.
 
@@ -541,7 +541,7 @@ class AnswerKind(StrEnum):
     TOPIC = "topic"  # a question the pages have no good evidence on
 
 
-@dataclass(frozen=True)
+@record
 class Answer:
     """One answer card: where it comes from, what it says, and the command that shows more."""
 
@@ -570,7 +570,7 @@ class Answer:
         return held.certainty if held is not None else None
 
 
-@dataclass(frozen=True)
+@record
 class AnswerView:
     """What `ask` shows: the question, its best answers, and their sources.
 

@@ -14,7 +14,6 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from foracli.core.model import (
@@ -26,10 +25,11 @@ from foracli.core.model import (
     Procedure,
     end_sentence,
 )
+from foracli.core.record import field, record
 from foracli.core.text import fold, normalise_name
 
 
-@dataclass(frozen=True)
+@record
 class Language:
     """What matching needs of a language (content supplies it): the words that carry
     no meaning ("how long off work" -> "work") and the everyday words people type for
@@ -119,7 +119,7 @@ def words_of(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
-@dataclass(frozen=True)
+@record
 class Synonyms:
     """Groups of words or phrases that mean the same, as folded word tuples; a phrase
     found in a question brings in the words of the others."""
@@ -170,7 +170,7 @@ def named_procedures(kb: KnowledgeBase, words: Sequence[str]) -> tuple[list[str]
     return list(dict.fromkeys(pid for _, pid in found)), used
 
 
-@dataclass(frozen=True)
+@record
 class Document:
     """One searchable point, aspect value, term or source, and where it comes from."""
 
@@ -179,7 +179,7 @@ class Document:
     text: str
 
 
-@dataclass(frozen=True)
+@record
 class Hit:
     """A ranked match: the document and the words in it that matched."""
 
@@ -220,7 +220,7 @@ def documents(
         yield Document("sources", source.id, " ".join(p for p in about if p))
 
 
-@dataclass(frozen=True)
+@record
 class Query:
     """What a query asks for, in stems: the words typed and the synonyms they bring."""
 
@@ -268,7 +268,7 @@ def read_query(kb: KnowledgeBase, text: str, language: Language) -> Query:
     return query_of(kb, rest, language, procedures)
 
 
-@dataclass(frozen=True)
+@record
 class Ways:
     """The ways patients ask for each place (aspect or section) and each no-evidence
     topic: as stem sets (few stopwords: "how long" tells intent) and as folded word

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +34,7 @@ from foracli.core.model import (
     StudyType,
     Term,
 )
+from foracli.core.record import field, record, replace
 from foracli.core.text import clean_text, normalise_name, shown
 from foracli.kb import files
 from foracli.kb.asking import merge_asking, read_asking
@@ -74,7 +74,7 @@ def load_knowledge_base(
     return read_layers(layers_for(paths, include_shipped=include_shipped)).kb
 
 
-@dataclass(frozen=True)
+@record
 class Loaded:
     """What a load read: the knowledge base, its layers and every file it read."""
 
@@ -108,7 +108,7 @@ def read_layers(layers: Sequence[Path], reuse: Reuse | None = None) -> Loaded:
     return Loaded(kb, tuple(layers), tuple(read))
 
 
-@dataclass(frozen=True)
+@record
 class _Document:
     """What one file holds."""
 
@@ -118,7 +118,7 @@ class _Document:
     asking: Asking | None = None
 
 
-@dataclass
+@record(frozen=False)
 class _Layer:
     """What one path contributes: its procedures, sources and cross-file references."""
 
@@ -141,7 +141,7 @@ def yaml_files(root: Path) -> list[Path]:
 Parsed = tuple[object | None, _Document, list[Reference], tuple[int, int]]
 
 
-@dataclass(frozen=True)
+@record
 class Reuse:
     """Parsed files from an earlier run, today's stamps of the files safe to reuse or
     keep (by absolute path), and where this run collects what the next one may reuse.

@@ -12,12 +12,12 @@ import difflib
 import re
 import stat
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from foracli.core.errors import Problem
+from foracli.core.record import record
 from foracli.core.text import clean_text, shown
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ TAG_NAMES = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class Reference:
     """An id that must resolve in another file, and where it was written."""
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Generic, Protocol, TextIO, TypeVar, assert_never
 
@@ -27,6 +26,7 @@ from foracli.core.query import (
     SourceList,
     View,
 )
+from foracli.core.record import record
 
 V_contra = TypeVar("V_contra", contravariant=True)
 T = TypeVar("T")
@@ -197,7 +197,7 @@ class Color(StrEnum):
     NEVER = "never"
 
 
-@dataclass(frozen=True)
+@record
 class TerminalSettings:
     """How the Rich console should treat the stream."""
 

@@ -7,7 +7,6 @@ comes from content (`Words`), passed in.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from foracli.content import Words
 from foracli.core.layout import Laid, lay_out
@@ -30,9 +29,10 @@ from foracli.core.query import (
     HeadToHead,
     Row,
 )
+from foracli.core.record import record
 
 
-@dataclass(frozen=True)
+@record
 class Citations:
     """Numbers for sources, in the order the output first cites them."""
 
@@ -201,7 +201,7 @@ def _page_lines(view: Explanation, comparison: ComparisonView | None, w: Words) 
             yield from (finding_phrase(match.finding, match.subject, w), match.finding.text)
 
 
-@dataclass(frozen=True)
+@record
 class Card:
     """One answer of `ask`, worded: a title, what it says, how sure, the command for more."""
 

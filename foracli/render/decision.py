@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any, TextIO
 
 from foracli.content import Words
@@ -25,13 +24,14 @@ from foracli.core.decide import (
 )
 from foracli.core.model import Procedure, end_sentence
 from foracli.core.query import Row
+from foracli.core.record import record
 from foracli.render.common import Citations, bar_reason, missing_value, source_line
 from foracli.render.icons import icon_rows
 
 SCHEMA_VERSION = 1
 
 
-@dataclass(frozen=True)
+@record
 class Cell:
     """One option's answer to one question: the words, how sure, and the sources."""
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from html import escape
 from typing import TextIO
 from urllib.parse import quote, urlsplit
@@ -24,6 +23,7 @@ from foracli.core.model import (
     end_sentence,
 )
 from foracli.core.query import ComparisonView, Explanation, Handout, Row
+from foracli.core.record import replace
 from foracli.render.common import (
     Citations,
     bar_reason,
