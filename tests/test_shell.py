@@ -437,7 +437,6 @@ def test_what_decides_links_is_part_of_the_replay_key():
 def test_a_source_link_is_a_plain_web_address():
     """DOI first, then PubMed, then the page; anything else is not linked."""
     from foracli.core.record import replace
-
     from foracli.kb.loader import load_knowledge_base
     from foracli.render.common import source_link
 

@@ -89,7 +89,7 @@ def _build(cls: type[T], frozen: bool) -> type[T]:
                 params.append(f"{name}=_d_{name}")
             elif any("=" in p for p in params):
                 raise TypeError(
-                    f"{cls.__name__}: field {name!r} without a default follows one with"
+                    f"{cls.__name__}: {name!r} has no default but follows a field that has"
                 )
             else:
                 params.append(name)
