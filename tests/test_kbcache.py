@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from foracli.core.errors import KnowledgeBaseError
-from foracli.kb import loader
+from foracli.kb import files, loader
 from foracli.speed import kbcache
 
 OLD = 1_600_000_000_000_000_000  # long past: nothing counts as just edited
@@ -41,7 +41,7 @@ def edit(path: Path, old: str, new: str, *, tick: int = 1) -> None:
 
 def load(folder: Path):
     """Through the speed layer's caches, as the installed command loads."""
-    return kbcache.load(loader.layers_for([folder], include_shipped=False))[0]
+    return kbcache.load(files.layers_for([folder], include_shipped=False))[0]
 
 
 def cold(folder: Path, monkeypatch):

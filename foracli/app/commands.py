@@ -11,7 +11,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
 
 from foracli import content
 from foracli.app.present import Environment, present
@@ -20,6 +19,10 @@ from foracli.core.errors import ExitCode, ForacliError, NoMatchError, NotFoundEr
 from foracli.core.model import KnowledgeBase
 from foracli.core.query import View
 from foracli.render import Color, Format
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 
 def fail(error: ForacliError, locale: str = "en") -> NoReturn:

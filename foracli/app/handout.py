@@ -12,16 +12,18 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from foracli import content
 from foracli.core import query
 from foracli.core.errors import HandoutError
 from foracli.core.model import KnowledgeBase
-from foracli.render import Renderer
 from foracli.render.common import page_text
 from foracli.render.html import HtmlHandoutRenderer
 from foracli.render.markdown import MarkdownHandoutRenderer
+
+if TYPE_CHECKING:
+    from foracli.render import Renderer
 
 HTML_SUFFIXES = (".html", ".htm")
 MARKDOWN_SUFFIXES = (".md", ".markdown")

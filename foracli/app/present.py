@@ -13,7 +13,6 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
 
 from foracli.app.output import plan_output
 from foracli.app.pager import page
@@ -23,11 +22,22 @@ from foracli.core.model import KnowledgeBase
 from foracli.core.query import View
 from foracli.core.record import field, record
 from foracli.kb import files
-from foracli.kb.loader import load_knowledge_base
 from foracli.render import Color, Format, page_renderer
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
+if TYPE_CHECKING:
+    from typing import TextIO
 
 Loader = Callable[[Sequence[Path]], KnowledgeBase]
 Record = Callable[[bytes], None]
+
+
+def _load(paths: Sequence[Path]) -> KnowledgeBase:
+    """The loader, imported only when a run needs it: a run the speed layer serves from
+    the parsed-KB cache never imports it, nor PyYAML."""
+    from foracli.kb.loader import load_knowledge_base
+
+    return load_knowledge_base(paths)
 
 
 @record(frozen=False)
@@ -42,7 +52,7 @@ class Environment:
     stdin: TextIO = field(default_factory=lambda: sys.stdin)
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
-    load: Loader = load_knowledge_base
+    load: Loader = _load
     record: Record | None = None
     locale: str = "en"
 

@@ -39,7 +39,6 @@ from foracli.core.search import (
     Language,
     Query,
     Ways,
-    Wording,
     named_procedures,
     procedure_documents,
     query_of,
@@ -47,6 +46,10 @@ from foracli.core.search import (
     terms,
     words_of,
 )
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
+if TYPE_CHECKING:
+    from foracli.core.search import Wording
 
 LIMIT = 3
 INTENT_WEIGHT, CONTENT_WEIGHT = 1.0, 0.4

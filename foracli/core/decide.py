@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from foracli.core.errors import DecideError
 from foracli.core.model import Approach, AspectValue, KnowledgeBase, Procedure, Region
 from foracli.core.record import field, record
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
 if TYPE_CHECKING:  # query imports this module for its View union
     from foracli.core.query import ComparisonView
 

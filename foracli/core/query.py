@@ -6,7 +6,6 @@ with the same rules: ids, names and aliases, any case, hyphens or spaces.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
@@ -34,8 +33,12 @@ from foracli.core.model import (
     Topic,
 )
 from foracli.core.record import field, record, replace
-from foracli.core.search import Hit, Wording, search
+from foracli.core.search import Hit, search
 from foracli.core.text import normalise_name
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
+if TYPE_CHECKING:
+    from foracli.core.search import Wording
 
 DEFAULT_PROCEDURE = "endoscopic-foraminotomy"
 
@@ -49,6 +52,8 @@ def _suggest(
     *show_target* the suggestion is the target itself rather than the near name.
     """
     key = normalise_name(name)
+    import difflib  # only for a name not found: 1 ms of every start otherwise
+
     close = difflib.get_close_matches(key, list(names), n=limit * 5, cutoff=0.6)
     # Also offer names that start with what was typed ("endo" -> "endoscopic").
     if len(key) >= 3:

@@ -10,7 +10,8 @@ import os
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
+    from pathlib import Path
 
 SUFFIXES = (".yaml", ".yml")
 # The installed package's folder (foracli/), whatever subpackage asks.
@@ -57,3 +58,28 @@ def yaml_files(root: str) -> list[str]:
         found += [(folder, n) for n in [*names, *linked] if is_yaml(n)]
     found.sort(key=lambda pair: (*pair[0].split(os.sep), pair[1]))
     return [os.path.join(folder, name) for folder, name in found]
+
+
+def reason(error: OSError) -> str:
+    """The system's reason for *error*, in a message's lower case."""
+    text = error.strerror or str(error)
+    return text[:1].lower() + text[1:]
+
+
+def layers_for(paths: Sequence[Path] = (), *, include_shipped: bool = True) -> list[Path]:
+    """The shipped knowledge base, then each of *paths*; PathNotFoundError for a missing one.
+
+    Here, not in the loader, so that a run served from the parsed-KB cache never imports
+    the loader and PyYAML."""
+    from pathlib import Path
+
+    from foracli.core.errors import PathNotFoundError
+
+    for root in paths:
+        try:
+            root.stat()
+        except FileNotFoundError:
+            raise PathNotFoundError(str(root)) from None
+        except OSError as error:  # a folder we may not enter, a symlink loop
+            raise PathNotFoundError(str(root), reason(error)) from None
+    return [Path(shipped_dir()), *paths] if include_shipped else list(paths)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from foracli.core.errors import KnowledgeBaseError, PathNotFoundError, Problem
+from foracli.core.errors import KnowledgeBaseError, Problem
 from foracli.core.model import (
     ASPECTS_BY_KEY,
     PROCEDURE_KEYS,
@@ -38,7 +38,8 @@ from foracli.core.record import field, record, replace
 from foracli.core.text import clean_text, normalise_name, shown
 from foracli.kb import files
 from foracli.kb.asking import merge_asking, read_asking
-from foracli.kb.yamlread import ID_PATTERN, NodeReader, Reference, hint, read_node, reason
+from foracli.kb.files import layers_for
+from foracli.kb.yamlread import ID_PATTERN, NodeReader, Reference, hint, read_node
 
 if TYPE_CHECKING:
     from yaml import Node
@@ -49,18 +50,6 @@ YAML_SUFFIXES = files.SUFFIXES
 def shipped_data_dir() -> Path:
     """The knowledge base that ships with foracli (see files.shipped_dir)."""
     return Path(files.shipped_dir())
-
-
-def layers_for(paths: Sequence[Path] = (), *, include_shipped: bool = True) -> list[Path]:
-    """The shipped knowledge base, then each of *paths*; PathNotFoundError for a missing one."""
-    for root in paths:
-        try:
-            root.stat()
-        except FileNotFoundError:
-            raise PathNotFoundError(str(root)) from None
-        except OSError as error:  # a folder we may not enter, a symlink loop
-            raise PathNotFoundError(str(root), reason(error)) from None
-    return [shipped_data_dir(), *paths] if include_shipped else list(paths)
 
 
 def load_knowledge_base(

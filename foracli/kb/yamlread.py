@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from foracli.core.errors import Problem
 from foracli.core.record import record
 from foracli.core.text import clean_text, shown
+from foracli.kb.files import reason
 
 if TYPE_CHECKING:
     from yaml import Node
@@ -154,12 +155,6 @@ def _compose(text: str, fail: Callable[..., None]) -> Node | None:
         fail("file holds several YAML documents; use one", *_position(documents[1].start_mark))
         return None
     return documents[0]
-
-
-def reason(error: OSError) -> str:
-    """The system's reason for *error*, in a message's lower case."""
-    text = error.strerror or str(error)
-    return text[:1].lower() + text[1:]
 
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib
 from abc import ABC, abstractmethod
 from enum import StrEnum
-from typing import Generic, Protocol, TextIO, TypeVar, assert_never
 
 from foracli.content import Words, words
 from foracli.core.about import About
@@ -28,18 +27,48 @@ from foracli.core.query import (
 )
 from foracli.core.record import record
 
-V_contra = TypeVar("V_contra", contravariant=True)
-T = TypeVar("T")
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 2 ms of every start
+if TYPE_CHECKING:
+    from typing import Generic as _Generic
+    from typing import Protocol, TextIO, TypeVar, assert_never
+
+    V_contra = TypeVar("V_contra", contravariant=True)
+    T = TypeVar("T")
+
+    class Renderer(Protocol[V_contra]):
+        """Writes a view of type V to a text stream."""
+
+        def render(self, view: V_contra, out: TextIO) -> None:
+            """Write *view* to *out*."""
+
+    class StreamPages(Protocol):
+        """A module of page functions writing to a text stream (plain, Markdown, JSON)."""
+
+        def render_explanation(self, view: Explanation, out: TextIO, w: Words) -> None: ...
+        def render_comparison(self, view: ComparisonView, out: TextIO, w: Words) -> None: ...
+        def render_procedures(self, view: ProcedureList, out: TextIO, w: Words) -> None: ...
+        def render_search(self, view: SearchResult, out: TextIO, w: Words) -> None: ...
+        def render_glossary(self, view: GlossaryView, out: TextIO, w: Words) -> None: ...
+        def render_sources(self, view: SourceList, out: TextIO, w: Words) -> None: ...
+        def render_decision(self, view: Decision, out: TextIO, w: Words) -> None: ...
+        def render_about(self, view: About, out: TextIO, w: Words) -> None: ...
+
+        def render_answer(self, view: AnswerView, out: TextIO, w: Words) -> None: ...
+
+else:
+    T = None  # a type variable to type checkers only
+
+    class _Generic:
+        """typing.Generic's subscript, all a run needs of it."""
+
+        def __class_getitem__(cls, _params: object) -> type:
+            return cls
+
+    def assert_never(value: object) -> None:
+        raise AssertionError(f"no renderer method for {value!r}")
 
 
-class Renderer(Protocol[V_contra]):
-    """Writes a view of type V to a text stream."""
-
-    def render(self, view: V_contra, out: TextIO) -> None:
-        """Write *view* to *out*."""
-
-
-class PageRenderer(ABC, Generic[T]):
+class PageRenderer(ABC, _Generic[T]):
     """A renderer of every page view onto a target of type T (a stream, a console).
 
     The one place a view is matched to its method: a subclass that leaves a view out
@@ -116,22 +145,7 @@ class PageRenderer(ABC, Generic[T]):
         """The answers to a question."""
 
 
-class StreamPages(Protocol):
-    """A module of page functions writing to a text stream (plain, Markdown, JSON)."""
-
-    def render_explanation(self, view: Explanation, out: TextIO, w: Words) -> None: ...
-    def render_comparison(self, view: ComparisonView, out: TextIO, w: Words) -> None: ...
-    def render_procedures(self, view: ProcedureList, out: TextIO, w: Words) -> None: ...
-    def render_search(self, view: SearchResult, out: TextIO, w: Words) -> None: ...
-    def render_glossary(self, view: GlossaryView, out: TextIO, w: Words) -> None: ...
-    def render_sources(self, view: SourceList, out: TextIO, w: Words) -> None: ...
-    def render_decision(self, view: Decision, out: TextIO, w: Words) -> None: ...
-    def render_about(self, view: About, out: TextIO, w: Words) -> None: ...
-
-    def render_answer(self, view: AnswerView, out: TextIO, w: Words) -> None: ...
-
-
-class StreamRenderer(PageRenderer[TextIO]):
+class StreamRenderer(PageRenderer["TextIO"]):
     """Renders every page view with the functions of one format's module."""
 
     def __init__(self, pages: StreamPages, *, locale: str = "en") -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from typing import TextIO
 
 from foracli.content import Words
 from foracli.core.about import About
@@ -41,6 +40,10 @@ from foracli.render.common import (
     section_certainty,
     source_line,
 )
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
+if TYPE_CHECKING:
+    from typing import TextIO
 
 
 def render_explanation(view: Explanation, out: TextIO, w: Words) -> None:

@@ -23,12 +23,14 @@ import os
 import pickle
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from foracli.core.model import KnowledgeBase
 from foracli.kb import files as kb_files
-from foracli.kb import loader
 from foracli.speed import outcache, trust
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMAT = 6  # bump when what is pickled changes
 
@@ -115,7 +117,7 @@ def _store(path: str | None, stored_key: tuple[object, ...] | None, value: objec
         folder.write(os.path.basename(path), trust.seal(data))
 
 
-class _Lazy(Mapping[str, Any]):
+class _Lazy(Mapping[str, "Any"]):
     """A mapping whose values are unpickled the first time each is asked for: a run
     that shows one procedure of 10,000 reads one (and every key), not all of them."""
 
@@ -244,6 +246,8 @@ def load(layers: Sequence[Path]) -> tuple[KnowledgeBase, dict[str, outcache.Sign
     # to a 10,000-file knowledge base, only that file is.
     earlier = lookup_files(layers, code)
     settled = {path: signature for path, signature in signatures.items() if path not in recent}
+    from foracli.kb import loader  # only now: a cached knowledge base needs no loader, no PyYAML
+
     reuse = loader.Reuse(earlier, settled)
     kb = loader.read_layers(layers, reuse).kb
     store(layers, wanted, kb)

@@ -102,7 +102,7 @@ class Session:
 
     def load(self, paths: Sequence[Path]) -> KnowledgeBase:
         """The knowledge base for the user's *paths*, through the caches."""
-        from foracli.kb.loader import layers_for
+        from foracli.kb.files import layers_for
         from foracli.speed import kbcache
 
         kb, self.inputs = kbcache.load(layers_for(paths))
