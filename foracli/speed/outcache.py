@@ -22,7 +22,6 @@ import os
 import stat
 import sys
 import zlib
-from array import array
 
 from foracli import __version__
 from foracli.app.inputs import OUTPUT_ENVIRONMENT
@@ -191,14 +190,13 @@ def _unchanged(paths: str, signatures: bytes) -> bool:
     if not paths:
         return not signatures
     # Paths in one string and signatures in one int64 array: a 10,000-file entry
-    # then loads in a few milliseconds instead of building 30,000 objects.
-    expected = array("q")
-    try:
-        expected.frombytes(signatures)
-    except ValueError:
+    # then loads in a few milliseconds instead of building 30,000 objects. Read as a
+    # memoryview: the array module imports collections.abc, 1.4 ms of a 14 ms replay.
+    if len(signatures) % 8:
         return False
+    expected = memoryview(signatures).cast("q")
     now = current(paths.split("\0"))
-    return now is not None and array("q", [n for sig in now for n in sig]) == expected
+    return now is not None and expected.tolist() == [n for sig in now for n in sig]
 
 
 def store(
@@ -223,6 +221,8 @@ def store(
     code_now = current(code_paths)
     if code_now is None:
         return  # a file vanished while we rendered: do not cache
+    from array import array  # the array typecode "q" that _unchanged reads back
+
     code_signatures = array("q", [n for sig in code_now for n in sig])
     watched = None
     if _worth_watching(len(inputs)):
