@@ -655,6 +655,91 @@ def test_validate_flags_figures_not_per_100_or_without_a_time(tmp_path):
     assert "a figure in 'benefits' says 'in 100'" not in result.stdout  # "at 1 year"
 
 
+def risk_page(text: str, timeframe: str | None) -> str:
+    """A page whose one risk point says *text*, with *timeframe* (None: no field)."""
+    line = f"\n      timeframe: {timeframe}" if timeframe is not None else ""
+    # PROCEDURE's header, with one risk point in place of its sections.
+    head = PROCEDURE.split("sections:", 1)[0]
+    return head + RISK_SECTION.format(text=text, timeframe=line)
+
+
+@pytest.mark.parametrize(
+    ("text", "timeframe", "warning"),
+    [
+        ("About 5 in 100 people had a problem.", "no time frame recorded", "placeholder"),
+        ("About 5 in 100 had a problem within 1 year.", "no time frame recorded", "placeholder"),
+        ("About 5 in 100 people had a problem.", "No time frame recorded ", "placeholder"),
+        ("About 5 in 100 people had a problem.", None, "no-timeframe"),
+        ("About 5 in 100 people had a problem.", "not stated in the review", None),
+        ("About 5 in 100 had a problem within 1 year.", None, None),
+        ("A problem is rare, about 2 in 1,000.", "no time frame recorded", None),
+    ],
+)
+def test_validate_flags_the_placeholder_time_frame(tmp_path, text, timeframe, warning):
+    """The migration's placeholder is no time frame: --strict fails on it even where the
+    text names a time, as it would be shown as the figure's time; a time frame that says
+    the source gives none passes. Figures not 'in 100' need none."""
+    root = write_kb(tmp_path / "kb", risk_page(text, timeframe), DATED_SOURCE)
+    result = cli(["validate", str(root), "--strict"], tmp_path)
+    messages = {
+        "placeholder": "a figure in 'risks' says 'in 100' but its timeframe is the placeholder "
+        "'no time frame recorded': say over what time it was counted, or that the source "
+        "does not say",
+        "no-timeframe": "a figure in 'risks' says 'in 100' but gives no timeframe",
+    }
+    if warning is None:
+        assert result.returncode == 0, result.stdout
+        assert "timeframe" not in result.stdout
+        return
+    assert result.returncode == 3
+    assert [m for m in messages.values() if m in result.stdout] == [messages[warning]]
+    assert result.stdout.count("'risks'") == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("About 5 in 100 people had a problem.", True),
+        ("About 5 in 100 had a problem within 1 year.", False),
+    ],
+)
+def test_explain_and_handout_show_a_points_time_frame_after_its_figure(tmp_path, text, shown):
+    """A point's time frame follows its text where a figure names no time of its own, in
+    plain text, Markdown and the handout; a text that names its time is left alone."""
+    root = write_kb(tmp_path / "kb", risk_page(text, "not stated in the review"), DATED_SOURCE)
+    time = " Time: not stated in the review."
+    for fmt in ("text", "markdown"):
+        result = cli(["explain", "keyhole", "--kb", str(root), "-f", fmt, "-s", "risks"], tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert (text + time in result.stdout) is shown
+        assert text in result.stdout
+    result = cli(["handout", "keyhole", "--full", "--kb", str(root), "-o", "h.html"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "h.html").read_text()
+    assert (text + time in page) is shown
+    assert text in page
+
+
+RISK_SECTION = """\
+sections:
+  what:
+    - A small operation.
+  risks:
+    - text: {text}
+      sources: [s-2020]
+      certainty: low{timeframe}
+"""
+
+DATED_SOURCE = """\
+sources:
+  s-2020:
+    title: A study
+    year: 2020
+    url: https://example.org/s
+    type: cohort
+    level: 3
+"""
+
 PROCEDURE = """\
 id: keyhole
 name: Keyhole surgery

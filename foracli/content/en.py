@@ -176,6 +176,7 @@ MESSAGES: dict[str, str] = {
     "decide.no-operation": "No operation.",
     "decide.no-evidence": "We found no good evidence.",
     "decide.time": "time: {timeframe}",
+    "point.time": "Time: {timeframe}.",
     "decide.why": "{question} {reason}",
     "decide.heading.grid": "Option grid",
     "decide.heading.icons": "Out of 100 people",
@@ -401,6 +402,11 @@ MESSAGES: dict[str, str] = {
     "check.long-sentence": "a sentence in '{section}' has {count} words (over {limit}): {start}...",
     "check.not-per-100": "'{figure}' in '{place}' is not per 100; give it as 'N in 100'",
     "check.no-timeframe": "a figure in '{place}' says 'in 100' but gives no timeframe",
+    "check.placeholder-timeframe": (
+        "a figure in '{place}' says 'in 100' but its timeframe is the placeholder "
+        "'no time frame recorded': say over what time it was counted, or that the "
+        "source does not say"
+    ),
     "check.undefined-term": "'{word}' (in '{section}') is a medical word with no glossary entry",
     "summary.none": "no problems found",
     "summary.counts": "{errors} error{es}, {warnings} warning{ws} in {files} file{fs}",

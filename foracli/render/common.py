@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from foracli.content import Words
+from foracli.core.figures import needs_timeframe, stated
 from foracli.core.layout import Laid, lay_out
 from foracli.core.model import (
     SECTIONS,
@@ -85,6 +86,18 @@ def source_link(source: Source) -> str | None:
     return target if plain and " " not in target else None
 
 
+def point_text(point: Point, w: Words) -> str:
+    """*point*'s text, followed by its time frame where a figure in it names no time of
+    its own ("... about 8 in 100 people. Time: not stated in the review."). A short form
+    (explain --brief, the short handout) is kept to its one line: the page gives the time.
+    """
+    if point.short is not None and point.text == point.short:
+        return point.text
+    if not (stated(point.timeframe) and needs_timeframe(point.text)):
+        return point.text
+    return f"{point.text} {w.text('point.time', timeframe=point.timeframe)}"
+
+
 def point_parts(
     point: Point, citations: Citations, w: Words, laid: Laid | None = None
 ) -> tuple[str, str, str, str]:
@@ -93,7 +106,7 @@ def point_parts(
     shown = point.label if laid is None else shown_label(point, laid, w)
     label = f"{shown}: " if shown else ""
     sure = certainty_sentence(point, w) if laid is None else mark(point, laid, w)
-    return label, point.text, sure, citations.bracket(point.sources)
+    return label, point_text(point, w), sure, citations.bracket(point.sources)
 
 
 def laid_out(view: Explanation, section: Section) -> Laid:

@@ -35,6 +35,7 @@ from foracli.render.common import (
     missing_value,
     needs_legend,
     pair_label,
+    point_text,
     section_certainty,
     source_line,
 )
@@ -287,7 +288,7 @@ def _point(point: Point, citations: Citations, w: Words, laid: Laid) -> str:
     label = f"<strong>{escape(point.label)}:</strong> " if point.label else ""
     sure = mark(point, laid, w)
     return _join(
-        label + escape(point.text),
+        label + escape(point_text(point, w)),
         f'<em class="certainty">{escape(sure)}</em>' if sure else "",
         _marks(point.sources, citations),
     )

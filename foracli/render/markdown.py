@@ -38,6 +38,7 @@ from foracli.render.common import (
     needs_legend,
     nothing_lines,
     pair_label,
+    point_text,
     section_certainty,
     shown_label,
     source_line,
@@ -110,7 +111,7 @@ def _section_lines(laid: Laid, citations: Citations, w: Words) -> list[str]:
                 label = f"**{escape(shown)}:** " if shown else ""
                 sure = mark(point, laid, w)
                 body = join_nonempty(
-                    label + escape(point.text),
+                    label + escape(point_text(point, w)),
                     f"*{escape(sure)}*" if sure else "",
                     _notes(point.sources, citations),
                 )

@@ -52,6 +52,7 @@ from foracli.render.common import (
     needs_legend,
     nothing_lines,
     pair_label,
+    point_text,
     section_certainty,
     shown_label,
     source_line,
@@ -152,7 +153,7 @@ def _section_body(laid: Laid, citations: Citations, w: Words) -> RenderableType:
                 n += 1
                 text = _point_text(
                     shown_label(point, laid, w),
-                    point.text,
+                    point_text(point, w),
                     mark(point, laid, w),
                     _refs(point.sources, citations),
                 )
@@ -263,7 +264,10 @@ def _timeline(laid: Laid, citations: Citations, w: Words) -> RenderableType:
             for n, point in enumerate(group.points):
                 label = group.label or point.label or ""
                 text = _point_text(
-                    None, point.text, mark(point, laid, w), _refs(point.sources, citations)
+                    None,
+                    point_text(point, w),
+                    mark(point, laid, w),
+                    _refs(point.sources, citations),
                 )
                 # A shared label starts one stop; each point's own label starts its own.
                 first = bool(label) and (n == 0 or group.label is None)
