@@ -3,8 +3,8 @@
 Every run builds its classes at import. The dataclasses module costs about 10 ms to
 import (it imports inspect, ast and dis) and about 0.4 ms for each class (it compiles
 six methods per class); with foracli's 55 classes that was 30 ms of a 78 ms first run
-(`python -X importtime`). Here a class costs one small compiled `__init__`; equality,
-hashing and repr are shared functions over an attrgetter.
+(`python -X importtime`). Here a class costs one small `__init__`, compiled when it
+is first called; equality, hashing and repr are shared functions over an attrgetter.
 
 `@record` is `@dataclass(frozen=True)`; `@record(frozen=False)` is `@dataclass`.
 Type checkers read both as dataclasses (PEP 681). What is supported: fields in
@@ -111,11 +111,8 @@ def _build(cls: type[T], frozen: bool) -> type[T]:
         if names
         else "def __init__(self):\n    pass\n"
     )
-    exec(source, scope)
-    init = scope["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
     target: Any = cls  # the methods are set on the class, which type checkers cannot follow
-    target.__init__ = init
+    target.__init__ = _deferred(target, source, scope)
     target.__match_args__ = names  # type: ignore[misc]
     target.__record_fields__ = names
     target.__record_key__ = _getter(compared)
@@ -130,6 +127,22 @@ def _build(cls: type[T], frozen: bool) -> type[T]:
     else:
         target.__hash__ = None  # as dataclasses: eq without frozen is unhashable
     return cls
+
+
+def _deferred(cls: Any, source: str, scope: dict[str, Any]) -> Callable[..., None]:
+    """An `__init__` that compiles the real one on its first call and puts it in its
+    place: most classes are never called in a run (unpickling does not call
+    `__init__`), and compiling them all was about 2 ms of every start."""
+
+    def __init__(self: object, *args: Any, **kwargs: Any) -> None:
+        exec(source, scope)
+        init = scope["__init__"]
+        init.__qualname__ = f"{cls.__qualname__}.__init__"
+        cls.__init__ = init
+        init(self, *args, **kwargs)
+
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    return __init__
 
 
 def _getter(names: list[str]) -> Callable[[object], tuple[object, ...]]:
