@@ -367,7 +367,7 @@ def test_stems_kept_by_an_earlier_run_give_the_same_answers(tmp_path):
     cached = {**os.environ, "FORACLI_CACHE_DIR": str(tmp_path)}
     for words in (["herniated", "disc"], ["numb", "leg"]):
         subprocess.run([FORACLI, "search", *words], env=cached, capture_output=True, check=False)
-    assert (tmp_path / "stems.pickle").exists()
+    assert (tmp_path / "stems.marshal").exists()
     argv = [FORACLI, "ask", "injected", "numbness"]
     fresh = subprocess.run(argv, env=cached, capture_output=True, text=True, check=False)
     plain_run = subprocess.run(

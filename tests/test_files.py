@@ -62,3 +62,22 @@ def test_the_shipped_knowledge_base_is_found_from_the_package():
     assert os.path.isdir(os.path.join(shipped, "procedures"))
     assert os.path.isfile(os.path.join(shipped, "sources.yaml"))
     assert files.PACKAGE_DIR.endswith("foracli")
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["kb", "./kb/", "kb//x.yaml", "/", "//srv/kb", "///kb", "a/./b/../c", ".", "./", "..//x/."],
+)
+def test_a_layer_is_named_as_pathlib_names_it(given: str):
+    """The caches name a layer without pathlib; the loader reads Paths: both must agree
+    on every file's name, or an edit's parse is not reused and messages differ."""
+    from pathlib import PurePath
+
+    assert files.as_path(given) == str(PurePath(given))
+
+
+def test_layers_for_names_each_given_layer_as_pathlib_does(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "kb").mkdir()
+    assert files.layers_for(["./kb/"], include_shipped=False) == ["kb"]
+    assert files.layers_for(["kb"]) == [files.shipped_dir(), "kb"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from foracli import content
 from foracli.app.present import Environment, present
@@ -22,7 +21,10 @@ from foracli.render import Color, Format
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import NoReturn
+
+    from foracli.kb.files import StrPath
 
 
 def fail(error: ForacliError, locale: str = "en") -> NoReturn:
@@ -37,6 +39,8 @@ def kb_path(value: str) -> Path:
     current folder, which Path("") would silently mean."""
     if not value:
         refuse_empty_kb()
+    from pathlib import Path  # Typer calls this, and imports pathlib anyway
+
     return Path(value)
 
 
@@ -49,7 +53,7 @@ def refuse_empty_kb() -> NoReturn:
 def show(
     env: Environment,
     ask: Callable[[KnowledgeBase], View],
-    kb: Sequence[Path] | None,
+    kb: Sequence[StrPath] | None,
     fmt: Format,
     color: Color,
     *,
@@ -74,7 +78,7 @@ def explain(
     cite: bool = True,
     fmt: Format = Format.AUTO,
     color: Color = Color.AUTO,
-    kb: Sequence[Path] | None = None,
+    kb: Sequence[StrPath] | None = None,
     pager: bool | None = None,
 ) -> None:
     """One procedure page (the endoscopic one by default), or some of its sections."""
@@ -105,7 +109,7 @@ def compare(
     cite: bool = True,
     fmt: Format = Format.AUTO,
     color: Color = Color.AUTO,
-    kb: Sequence[Path] | None = None,
+    kb: Sequence[StrPath] | None = None,
     pager: bool | None = None,
 ) -> None:
     """Two or more procedures side by side (the caller checks there are two)."""
@@ -161,7 +165,7 @@ def list_procedures(
     *,
     fmt: Format = Format.AUTO,
     color: Color = Color.AUTO,
-    kb: Sequence[Path] | None = None,
+    kb: Sequence[StrPath] | None = None,
     pager: bool | None = None,
 ) -> None:
     """Every procedure with its summary."""
@@ -176,7 +180,7 @@ def search(
     region: str | None = None,
     fmt: Format = Format.AUTO,
     color: Color = Color.AUTO,
-    kb: Sequence[Path] | None = None,
+    kb: Sequence[StrPath] | None = None,
     pager: bool | None = None,
 ) -> None:
     """The best matches for *words* (the caller checks *limit* is at least 1); with no
@@ -202,7 +206,7 @@ def ask(
     region: str | None = None,
     fmt: Format = Format.AUTO,
     color: Color = Color.AUTO,
-    kb: Sequence[Path] | None = None,
+    kb: Sequence[StrPath] | None = None,
     pager: bool | None = None,
 ) -> None:
     """The best one to three answers to *question*; exit 1 when there are none."""
@@ -225,7 +229,7 @@ def glossary(
     term: Sequence[str] | None = None,
     fmt: Format = Format.AUTO,
     color: Color = Color.AUTO,
-    kb: Sequence[Path] | None = None,
+    kb: Sequence[StrPath] | None = None,
     pager: bool | None = None,
 ) -> None:
     """Every glossary term, or one of them with where it is used."""
@@ -239,7 +243,7 @@ def sources(
     procedure: Sequence[str] | None = None,
     fmt: Format = Format.AUTO,
     color: Color = Color.AUTO,
-    kb: Sequence[Path] | None = None,
+    kb: Sequence[StrPath] | None = None,
     pager: bool | None = None,
 ) -> None:
     """The whole bibliography, or the sources one procedure cites."""

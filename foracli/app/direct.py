@@ -11,7 +11,6 @@ it stays the one definition of the command line, its help and its errors.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from foracli.app import commands, grammar
 from foracli.app.present import Environment
@@ -75,7 +74,7 @@ def _prepare(
         # Checked last, as Typer's parser meets it: any other mistake goes to Typer.
         call = _prepare(command, options, words)
         return None if call is None else (lambda _env: commands.refuse_empty_kb())
-    kb = [Path(p) for p in given] or None
+    kb = given or None  # strings: the loader makes them Paths, if it is needed
     pager = options.pop("pager", None)
     common: dict[str, object] = {"fmt": fmt, "color": color, "kb": kb, "pager": pager}
     if command == "explain":

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from pathlib import Path
 
 from foracli.app.output import plan_output
 from foracli.app.pager import page
@@ -28,11 +27,13 @@ TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-
 if TYPE_CHECKING:
     from typing import TextIO
 
-Loader = Callable[[Sequence[Path]], KnowledgeBase]
+    from foracli.kb.files import StrPath
+
+Loader = Callable[[Sequence["StrPath"]], KnowledgeBase]
 Record = Callable[[bytes], None]
 
 
-def _load(paths: Sequence[Path]) -> KnowledgeBase:
+def _load(paths: Sequence[StrPath]) -> KnowledgeBase:
     """The loader, imported only when a run needs it: a run the speed layer serves from
     the parsed-KB cache never imports it, nor PyYAML."""
     from foracli.kb.loader import load_knowledge_base
@@ -56,9 +57,9 @@ class Environment:
     record: Record | None = None
     locale: str = "en"
 
-    def layers(self, kb: Sequence[Path] | None) -> list[Path]:
+    def layers(self, kb: Sequence[StrPath] | None) -> list[StrPath]:
         """--kb paths, else FORACLI_KB's non-empty entries (an empty one must not mean '.')."""
-        return list(kb) if kb else [Path(p) for p in files.env_layers(self.environ)]
+        return [*kb] if kb else [*files.env_layers(self.environ)]
 
 
 def environment_of(ctx: object) -> Environment:

@@ -8,7 +8,6 @@ now; a second one is a module beside `en` with the same ids.
 from __future__ import annotations
 
 import functools
-import importlib
 from collections.abc import Iterable, Mapping, Sequence
 
 from foracli.core.errors import (
@@ -263,7 +262,8 @@ def words(locale: str = "en") -> Words:
     """The wording of *locale* (one of LOCALES)."""
     if locale not in LOCALES:
         raise ValueError(f"no wording for locale {locale!r}; known: {', '.join(LOCALES)}")
-    table = importlib.import_module(f"foracli.content.{locale}")
+    # __import__, not importlib.import_module: the importlib package imports warnings.
+    table = __import__(f"foracli.content.{locale}", fromlist=["_"])
     return Words(
         locale, table.MESSAGES, Language(table.STOPWORDS, table.SYNONYMS, table.ASKING_STOPWORDS)
     )

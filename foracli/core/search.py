@@ -83,18 +83,32 @@ def _stemmer() -> Any:
 _STEMS: dict[str, str] = {}
 
 
+# Where earlier stems come from, asked only when a word's stem is first missing: a
+# run that stems nothing (explain) neither reads nor checks the stored stems.
+_EARLIER: list[Callable[[], Mapping[str, str]]] = []
+
+
 def stem(word: str) -> str:
     """The Snowball English stem of *word* ("herniation" and "herniated" -> "herniat",
     "numbness" -> "numb", "nerves" -> "nerv")."""
     found = _STEMS.get(word)
     if found is None:
-        found = _STEMS[word] = str(_stemmer().stemWord(word))
+        if _EARLIER:
+            remember_stems(_EARLIER.pop()())
+            found = _STEMS.get(word)
+        if found is None:
+            found = _STEMS[word] = str(_stemmer().stemWord(word))
     return found
 
 
 def remember_stems(table: Mapping[str, str]) -> None:
     """Take in stems worked out before (by this same stemmer: the caller checks)."""
     _STEMS.update(table)
+
+
+def remember_stems_from(load: Callable[[], Mapping[str, str]]) -> None:
+    """Take in the stems *load* returns, the first time a stem is not known."""
+    _EARLIER[:] = [load]
 
 
 def known_stems() -> dict[str, str]:

@@ -11,7 +11,11 @@ import os
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
-    from pathlib import Path
+    from os import PathLike
+
+    # A layer as given: plain strings on the way to the caches (pathlib and what it
+    # imports cost ~3 ms of a start), Paths in the loader.
+    StrPath = str | PathLike[str]
 
 SUFFIXES = (".yaml", ".yml")
 # The installed package's folder (foracli/), whatever subpackage asks.
@@ -66,20 +70,33 @@ def reason(error: OSError) -> str:
     return text[:1].lower() + text[1:]
 
 
-def layers_for(paths: Sequence[Path] = (), *, include_shipped: bool = True) -> list[Path]:
+def layers_for(paths: Sequence[StrPath] = (), *, include_shipped: bool = True) -> list[str]:
     """The shipped knowledge base, then each of *paths*; PathNotFoundError for a missing one.
 
     Here, not in the loader, so that a run served from the parsed-KB cache never imports
     the loader and PyYAML."""
-    from pathlib import Path
-
     from foracli.core.errors import PathNotFoundError
 
     for root in paths:
         try:
-            root.stat()
+            os.stat(root)
         except FileNotFoundError:
-            raise PathNotFoundError(str(root)) from None
+            raise PathNotFoundError(os.fspath(root)) from None
         except OSError as error:  # a folder we may not enter, a symlink loop
-            raise PathNotFoundError(str(root), reason(error)) from None
-    return [Path(shipped_dir()), *paths] if include_shipped else list(paths)
+            raise PathNotFoundError(os.fspath(root), reason(error)) from None
+    given = [as_path(p) for p in paths]
+    return [shipped_dir(), *given] if include_shipped else given
+
+
+def as_path(path: StrPath) -> str:
+    """*path* as `str(pathlib.Path(path))` writes it, without importing pathlib: no
+    empty or "." parts and no trailing slash ("./kb/" is "kb"); ".." is kept. The
+    caches and the loader (which reads Paths) then name every file alike."""
+    text = os.fspath(path)
+    if os.sep != "/" or os.altsep:  # not POSIX: pathlib knows the drive rules
+        from pathlib import Path
+
+        return str(Path(text))
+    # POSIX keeps exactly two leading slashes; one, or three and more, are one.
+    lead = "//" if text[:2] == "//" and text[2:3] != "/" else "/" if text[:1] == "/" else ""
+    return lead + "/".join(p for p in text.split("/") if p and p != ".") or "."

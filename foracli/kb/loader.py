@@ -44,6 +44,8 @@ from foracli.kb.yamlread import ID_PATTERN, NodeReader, Reference, hint, read_no
 if TYPE_CHECKING:
     from yaml import Node
 
+    from foracli.kb.files import StrPath
+
 YAML_SUFFIXES = files.SUFFIXES
 
 
@@ -53,7 +55,7 @@ def shipped_data_dir() -> Path:
 
 
 def load_knowledge_base(
-    paths: Sequence[Path] = (), *, include_shipped: bool = True
+    paths: Sequence[StrPath] = (), *, include_shipped: bool = True
 ) -> KnowledgeBase:
     """The shipped knowledge base with each of *paths* (a file or folder) merged over it.
 
@@ -72,9 +74,10 @@ class Loaded:
     files: tuple[Path, ...]
 
 
-def read_layers(layers: Sequence[Path], reuse: Reuse | None = None) -> Loaded:
-    """Read and merge *layers* in order; with *reuse*, files an earlier run parsed and
-    whose stamp still matches are not parsed again (a cache supplies them)."""
+def read_layers(given: Sequence[StrPath], reuse: Reuse | None = None) -> Loaded:
+    """Read and merge the layers *given* in order; with *reuse*, files an earlier run
+    parsed and whose stamp still matches are not parsed again (a cache supplies them)."""
+    layers = [Path(p) for p in given]
     reuse = reuse or Reuse({}, {})
     problems: list[Problem] = []
     merged = _Layer()

@@ -8,7 +8,6 @@ the terminal renderer's alone).
 
 from __future__ import annotations
 
-import importlib
 from abc import ABC, abstractmethod
 from enum import StrEnum
 
@@ -235,4 +234,6 @@ def page_renderer(
 
         return TerminalRenderer(settings, locale=locale, bars=bars)
     module = {Format.JSON: "jsonout", Format.MARKDOWN: "markdown"}.get(fmt, "plain")
-    return StreamRenderer(importlib.import_module(f"foracli.render.{module}"), locale=locale)
+    # __import__, not importlib.import_module: the importlib package imports warnings.
+    pages = __import__(f"foracli.render.{module}", fromlist=["_"])
+    return StreamRenderer(pages, locale=locale)

@@ -20,22 +20,28 @@ makes loading slower.
 from __future__ import annotations
 
 import os
-import pickle
-from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from foracli.core.model import KnowledgeBase
 from foracli.kb import files as kb_files
 from foracli.speed import outcache, trust
 
+try:  # the C unpickler itself: pickle.py and what it imports cost ~1 ms of a start
+    from _pickle import loads
+except ImportError:  # another Python
+    from pickle import loads
+
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
 if TYPE_CHECKING:
     from typing import Any
 
+    from foracli.kb.files import StrPath
+
 FORMAT = 6  # bump when what is pickled changes
 
 
-def code_key(layers: Sequence[Path]) -> tuple[object, ...] | None:
+def code_key(layers: Sequence[StrPath]) -> tuple[object, ...] | None:
     """Everything but the knowledge-base files: versions, foracli's own code and the
     layer paths. Take it once per load; key, lookup_files and store_files use it."""
     paths = outcache.package_files()
@@ -54,7 +60,7 @@ def key(
     return None if code is None else (*code, tuple(sorted(signatures.items())))
 
 
-def _as_given(layers: Sequence[Path]) -> list[str]:
+def _as_given(layers: Sequence[StrPath]) -> list[str]:
     # The model keeps paths as the user wrote them (messages show them so), so a
     # relative path read from another folder is another knowledge base.
     paths = [str(p) for p in layers]
@@ -66,7 +72,7 @@ def _as_given(layers: Sequence[Path]) -> list[str]:
     return paths
 
 
-def _path(prefix: str, layers: Sequence[Path]) -> str | None:
+def _path(prefix: str, layers: Sequence[StrPath]) -> str | None:
     directory = outcache.cache_dir(os.environ)
     if directory is None or os.environ.get("FORACLI_NO_CACHE"):
         return None
@@ -74,8 +80,11 @@ def _path(prefix: str, layers: Sequence[Path]) -> str | None:
     return os.path.join(directory, f"{prefix}-{name}.pickle")
 
 
-def _load(path: str | None, wanted: tuple[object, ...] | None) -> Any:
-    """The value pickled at *path* under *wanted*, or None."""
+def _load(
+    path: str | None, wanted: tuple[object, ...] | None, decode: Callable[[Any], Any] = loads
+) -> Any:
+    """The value pickled (or, with *decode*, written otherwise) at *path* under
+    *wanted*, or None."""
     if path is None or wanted is None:
         return None
     folder = trust.open_folder(os.path.dirname(path))
@@ -92,7 +101,7 @@ def _load(path: str | None, wanted: tuple[object, ...] | None) -> Any:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        stored_key, value = pickle.loads(data)
+        stored_key, value = decode(data)
     except Exception:  # a file from another layout is just a miss
         return None
     finally:
@@ -101,13 +110,24 @@ def _load(path: str | None, wanted: tuple[object, ...] | None) -> Any:
     return value if stored_key == wanted else None
 
 
-def _store(path: str | None, stored_key: tuple[object, ...] | None, value: object) -> None:
-    """Pickle *value* under *stored_key* at *path*; failures are silent."""
+def _store(
+    path: str | None,
+    stored_key: tuple[object, ...] | None,
+    value: object,
+    encode: Callable[[Any], bytes] | None = None,
+) -> None:
+    """Pickle (or, with *encode*, write otherwise) *value* under *stored_key* at
+    *path*; failures are silent."""
     if path is None or stored_key is None:
         return
     try:
-        data = pickle.dumps((stored_key, value), protocol=pickle.HIGHEST_PROTOCOL)
-    except pickle.PicklingError:
+        if encode is not None:
+            data = encode((stored_key, value))
+        else:
+            import pickle
+
+            data = pickle.dumps((stored_key, value), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # what cannot be pickled or marshalled is not kept
         return
     folder = trust.open_folder(os.path.dirname(path), create=True)
     if folder is None:
@@ -129,7 +149,7 @@ class _Lazy(Mapping[str, "Any"]):
         try:
             return self._loaded[key]
         except KeyError:
-            value = self._loaded[key] = pickle.loads(self._pickled[key])
+            value = self._loaded[key] = loads(self._pickled[key])
             return value
 
     def __iter__(self) -> Iterator[str]:
@@ -142,7 +162,7 @@ class _Lazy(Mapping[str, "Any"]):
         return key in self._pickled
 
 
-def lookup(layers: Sequence[Path], wanted: tuple[object, ...] | None) -> KnowledgeBase | None:
+def lookup(layers: Sequence[StrPath], wanted: tuple[object, ...] | None) -> KnowledgeBase | None:
     """The whole knowledge base stored under *wanted* (see key), if there is one."""
     stored = _load(_path("kb", layers), wanted)
     if not isinstance(stored, dict) or stored.get("format") != FORMAT:
@@ -159,10 +179,14 @@ def lookup(layers: Sequence[Path], wanted: tuple[object, ...] | None) -> Knowled
         return None
 
 
-def store(layers: Sequence[Path], stored_key: tuple[object, ...] | None, kb: KnowledgeBase) -> None:
+def store(
+    layers: Sequence[StrPath], stored_key: tuple[object, ...] | None, kb: KnowledgeBase
+) -> None:
     """Keep *kb* under *stored_key* for the next run: each procedure and source pickled
     on its own, and the name index worked out ahead, so a later run reads only what
     it shows."""
+    import pickle
+
     from foracli.core.query import procedure_names
 
     def each(items: Mapping[str, object]) -> dict[str, bytes]:
@@ -182,9 +206,7 @@ def store(layers: Sequence[Path], stored_key: tuple[object, ...] | None, kb: Kno
 def stems_key() -> tuple[object, ...] | None:
     """What stems depend on: foracli's code and the stemmer's own files (found without
     importing it, which costs more than reading the stems)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("snowballstemmer")
+    spec = _find_spec("snowballstemmer")
     if spec is None or spec.origin is None:
         return None
     folder = os.path.dirname(spec.origin)
@@ -195,25 +217,44 @@ def stems_key() -> tuple[object, ...] | None:
     return (FORMAT, tuple(zip(paths, signatures, strict=True)))
 
 
+def _find_spec(name: str) -> Any:
+    """importlib.util.find_spec for a top-level module, through the finders already
+    loaded: importing importlib.util (with importlib._abc and contextlib) costs ~1 ms."""
+    loaded = sys.modules.get(name)
+    if loaded is not None:
+        return getattr(loaded, "__spec__", None)
+    for finder in sys.meta_path:
+        find = getattr(finder, "find_spec", None)
+        spec = find(name, None) if find is not None else None
+        if spec is not None:
+            return spec
+    return None
+
+
 def lookup_stems(wanted: tuple[object, ...] | None) -> dict[str, str]:
-    """The stems an earlier run with the same stemmer kept."""
-    found = _load(_stems_path(), wanted)
+    """The stems an earlier run with the same stemmer kept (marshalled: plain strings
+    need no unpickler, and a new search word must not import pickle to keep its own)."""
+    import marshal
+
+    found = _load(_stems_path(), wanted, marshal.loads)
     return found if isinstance(found, dict) else {}
 
 
 def store_stems(wanted: tuple[object, ...] | None, table: dict[str, str]) -> None:
     """Keep *table* for the next run."""
-    _store(_stems_path(), wanted, table)
+    import marshal
+
+    _store(_stems_path(), wanted, table, marshal.dumps)
 
 
 def _stems_path() -> str | None:
     directory = outcache.cache_dir(os.environ)
     if directory is None or os.environ.get("FORACLI_NO_CACHE"):
         return None
-    return os.path.join(directory, "stems.pickle")
+    return os.path.join(directory, "stems.marshal")
 
 
-def lookup_files(layers: Sequence[Path], code: tuple[object, ...] | None) -> dict[str, Any]:
+def lookup_files(layers: Sequence[StrPath], code: tuple[object, ...] | None) -> dict[str, Any]:
     """Each clean file's parsed contents from an earlier run, by the path as given (the
     loader checks each one's signature before using it)."""
     found = _load(_path("files", layers), code)
@@ -221,13 +262,13 @@ def lookup_files(layers: Sequence[Path], code: tuple[object, ...] | None) -> dic
 
 
 def store_files(
-    layers: Sequence[Path], code: tuple[object, ...] | None, parsed: Mapping[str, Any]
+    layers: Sequence[StrPath], code: tuple[object, ...] | None, parsed: Mapping[str, Any]
 ) -> None:
     """Keep each clean file's parsed contents for the next run."""
     _store(_path("files", layers), code, dict(parsed))
 
 
-def load(layers: Sequence[Path]) -> tuple[KnowledgeBase, dict[str, outcache.Signature] | None]:
+def load(layers: Sequence[StrPath]) -> tuple[KnowledgeBase, dict[str, outcache.Signature] | None]:
     """The knowledge base of *layers*, through the caches, and the signatures of every
     folder and file it was built from, taken before reading (None: not cacheable, as
     when a file changed within the last moments or could not be stat'ed)."""

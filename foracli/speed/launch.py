@@ -14,9 +14,9 @@ import sys
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
-    from pathlib import Path
 
     from foracli.core.model import KnowledgeBase
+    from foracli.kb.files import StrPath
     from foracli.speed.outcache import Signature
 
 
@@ -100,20 +100,25 @@ class Session:
         """Whether this run's output may be recorded for replay."""
         return self.key is not None
 
-    def load(self, paths: Sequence[Path]) -> KnowledgeBase:
+    def load(self, paths: Sequence[StrPath]) -> KnowledgeBase:
         """The knowledge base for the user's *paths*, through the caches."""
         from foracli.kb.files import layers_for
         from foracli.speed import kbcache
 
         kb, self.inputs = kbcache.load(layers_for(paths))
         self._keep_tables(paths, kb)
+        from foracli.core.search import remember_stems_from
+
+        remember_stems_from(self._earlier_stems)
+        return kb
+
+    def _earlier_stems(self) -> dict[str, str]:
+        """The stems an earlier run kept (read when a search first needs a stem)."""
+        from foracli.speed import kbcache
+
         self._stems_key = kbcache.stems_key()
         self._stems = kbcache.lookup_stems(self._stems_key)
-        if self._stems:
-            from foracli.core.search import remember_stems
-
-            remember_stems(self._stems)
-        return kb
+        return self._stems
 
     def keep_stems(self) -> None:
         """Store the stems this run worked out, when there are new ones."""
@@ -126,7 +131,7 @@ class Session:
 
             kbcache.store_stems(self._stems_key, known)
 
-    def _keep_tables(self, paths: Sequence[Path], kb: KnowledgeBase) -> None:
+    def _keep_tables(self, paths: Sequence[StrPath], kb: KnowledgeBase) -> None:
         """Store this knowledge base's completion tables once, so a first TAB needs no
         Typer (fastpath.complete_from_tables); only for the layers a TAB would name."""
         from foracli.kb.files import env_layers

@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     Key = tuple[Any, ...]
 
 FORMAT = 6  # bump when the entry layout changes
+# Files a knowledge base needs before a watcher is used (speed.watch); kept here, so
+# a run that stores an entry imports the watcher's module only when it needs one.
+WATCH_MINIMUM = 500  # below this a stat call per file costs under ~2 ms
 MANIFESTS_KEPT = 16  # input lists kept; an entry whose list was pruned is a miss
 # mtime_ns, size, inode, ctime_ns: see signature().
 Signature = tuple[int, int, int, int]
@@ -146,7 +149,7 @@ def _lookup(folder: trust.Folder, key: Key, kind: str) -> bytes | None:
             from foracli.speed import watch
 
             now = None
-            if watch.minimum(os.environ) is not None:
+            if watch_minimum(os.environ) is not None:
                 now = watch.ask(socket, watch.question(trees, files))
                 if now == answer:
                     return output  # vouched for: the input list is never read
@@ -221,9 +224,7 @@ def store(
     code_now = current(code_paths)
     if code_now is None:
         return  # a file vanished while we rendered: do not cache
-    from array import array  # the array typecode "q" that _unchanged reads back
-
-    code_signatures = array("q", [n for sig in code_now for n in sig])
+    code_signatures = _int64s([n for sig in code_now for n in sig])
     watched = None
     if _worth_watching(len(inputs)):
         from foracli.speed import watch
@@ -233,7 +234,7 @@ def store(
             watched = (*started, tuple(trees), tuple(files))
     # Checked after the watcher's answer: an edit since the files were read either
     # shows here or moves the watcher's count.
-    signatures = array("q")
+    numbers: list[int] = []
     for path, before in inputs.items():
         try:
             info = os.lstat(path)
@@ -244,13 +245,13 @@ def store(
             return
         if signature(info) != before:
             return  # changed while we rendered: the output may be older than the file
-        signatures.extend(before)
+        numbers.extend(before)
     # The input list (every knowledge-base file and folder with its signature) is the
     # same for every output of one knowledge-base state, and grows with it: it is kept
     # once, content-addressed, and an entry names it, so entries stay small.
-    listed = marshal.dumps(("\0".join(inputs), signatures.tobytes()))
+    listed = marshal.dumps(("\0".join(inputs), _int64s(numbers)))
     manifest = _manifest_name(listed)
-    head = (key, "\0".join(code_paths), code_signatures.tobytes(), watched, output, manifest)
+    head = (key, "\0".join(code_paths), code_signatures, watched, output, manifest)
     folder = trust.open_folder(directory, create=True)
     if folder is None:
         return
@@ -263,11 +264,28 @@ def store(
         _write(folder, _entry_name(key, kind), head)
 
 
-def _worth_watching(count: int) -> bool:
-    from foracli.speed import watch
+def _int64s(numbers: list[int]) -> bytes:
+    """*numbers* as native int64s, as _unchanged reads them back (through a memoryview,
+    not the array module: see there)."""
+    out = memoryview(bytearray(8 * len(numbers))).cast("q")
+    for at, number in enumerate(numbers):
+        out[at] = number
+    return out.tobytes()
 
-    least = watch.minimum(os.environ)
+
+def _worth_watching(count: int) -> bool:
+    least = watch_minimum(os.environ)
     return least is not None and count >= least
+
+
+def watch_minimum(environ: Mapping[str, str]) -> int | None:
+    """How many files a knowledge base needs before a watcher is used; None: never."""
+    if not sys.platform.startswith("linux") or environ.get("FORACLI_WATCH", "1") == "0":
+        return None
+    try:
+        return max(1, int(environ.get("FORACLI_WATCH_MIN", "")))
+    except ValueError:
+        return WATCH_MINIMUM
 
 
 def _write(folder: trust.Folder, name: str, head: tuple[Any, ...]) -> None:

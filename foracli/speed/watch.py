@@ -30,18 +30,22 @@ import os
 import sys
 
 from foracli import __version__
+from foracli.speed import outcache
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
 if TYPE_CHECKING:
     import _socket
     import select
     import socket
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Sequence
 
     from foracli.speed import trust
 
+# How many files a knowledge base needs before a watcher is used; None: never. Kept
+# in outcache, so a run that stores an entry needs this module only for a big one.
+DEFAULT_MINIMUM = outcache.WATCH_MINIMUM
+minimum = outcache.watch_minimum
 PROTOCOL = "3"  # bump when what the watcher counts, or how it answers, changes
-DEFAULT_MINIMUM = 500  # files; below this a stat call per file costs under ~2 ms
 IDLE_SECONDS = 900.0
 CHECK_SECONDS = 2  # how often an idle watcher checks its socket is still there
 ASK_TIMEOUT = 1.0  # a stopped or stuck watcher must not stall a run for longer
@@ -55,16 +59,6 @@ SUFFIXES = (".yaml", ".yml")
 # Sockets whose watcher let a question time out in this run (stopped, stuck): not
 # asked again, nor restarted over, so a run pays ASK_TIMEOUT once at most.
 _silent: set[str] = set()  # the files the loader reads (loader.YAML_SUFFIXES)
-
-
-def minimum(environ: Mapping[str, str]) -> int | None:
-    """How many files a knowledge base needs before a watcher is used; None: never."""
-    if not sys.platform.startswith("linux") or environ.get("FORACLI_WATCH", "1") == "0":
-        return None
-    try:
-        return max(1, int(environ.get("FORACLI_WATCH_MIN", "")))
-    except ValueError:
-        return DEFAULT_MINIMUM
 
 
 def identity(trees: Sequence[str], files: Sequence[str]) -> bytes:
