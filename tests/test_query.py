@@ -138,6 +138,38 @@ def test_whole_word_finds_what_the_regex_finds(text, name):
     assert _whole_word(text, name) is expected
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    sections=st.lists(st.lists(_TEXT, max_size=3), min_size=1, max_size=4),
+    names=st.lists(st.text(alphabet="abes -'é1", min_size=1, max_size=7), min_size=1, max_size=3),
+)
+def test_term_places_are_those_a_regex_finds(sections, names):
+    """The indexed lookup (a name of several words is looked for only where all its
+    words are) finds exactly the sections `\\bNAME(?:e?s)?\\b` finds."""
+    import re
+    from types import SimpleNamespace as Fake
+
+    from foracli.core.model import Term
+
+    procedure = Fake(
+        id="p",
+        sections=[
+            Fake(key=f"s{i}", points=[Fake(text=t) for t in texts])
+            for i, texts in enumerate(sections)
+        ],
+    )
+    term = Term("t", names[0], "a meaning", aliases=tuple(names[1:]))
+    pattern = re.compile(
+        r"\b(?:" + "|".join(re.escape(n) for n in names) + r")(?:e?s)?\b", re.IGNORECASE
+    )
+    expected = tuple(
+        ("p", f"s{i}")
+        for i, texts in enumerate(sections)
+        if any(pattern.search(t.lower()) for t in texts)
+    )
+    assert query._uses(Fake(procedures={"p": procedure}), [term]) == {"t": expected}
+
+
 def test_the_glossary_lists_the_same_places_as_a_regex_search():
     """Every shipped term: the places found equal a plain regex search of every point."""
     import re
