@@ -57,6 +57,7 @@ MESSAGES: dict[str, str] = {
     "region.lumbar.in": "the low back",
     "region.cervical.only": "neck only",
     "region.lumbar.only": "low back only",
+    "aspect.region": "{label} ({region})",
     # Head-to-head findings; {a} is the procedure the finding is about.
     "finding.lower": "Lower with {a}",
     "finding.higher": "Higher with {a}",
@@ -161,6 +162,9 @@ MESSAGES: dict[str, str] = {
     "brief.more": "More: foracli explain {id} (the whole page, with sources).",
     # decide: the option grid's rows, as the questions patients ask (core.decide).
     "decide.q.pain-relief": "Will it help my arm or leg pain?",
+    "decide.q.pain-relief.cervical": "Will it help my arm pain?",
+    "decide.q.pain-relief.lumbar": "Will it help my leg pain?",
+    "decide.q.region": "{question} ({region})",
     "decide.q.complications": "What is the chance of a problem?",
     "decide.q.reoperation": "What is the chance I need another operation?",
     "decide.q.anaesthesia": "Will I be awake?",
