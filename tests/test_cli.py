@@ -112,7 +112,9 @@ def test_compare_has_every_aspect_and_no_blank_cell(runner):
     for aspect in ASPECTS:
         label = W.aspect_label(aspect.key)
         # An aspect with a value per region has a row per region, each naming it.
-        heads = [n for n, line in enumerate(lines) if line.split(" (")[0] == label]
+        heads = [
+            n for n, line in enumerate(lines) if line == label or line.startswith(label + " (")
+        ]
         assert heads, label
         for at in heads:
             assert lines[at + 1].startswith("- Open foraminotomy: ")
