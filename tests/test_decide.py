@@ -35,7 +35,7 @@ from foracli.core.errors import AnswersError
 from foracli.core.figures import figure_problems, frequencies
 from foracli.core.model import Approach, Region
 from foracli.render import TerminalSettings
-from foracli.render.decision import cell, render_decision
+from foracli.render.decision import cell, render_decision, row_question
 from foracli.render.icons import icon_rows, icon_svg, marks
 from foracli.render.terminal import TerminalRenderer
 from tests.conftest import write_kb
@@ -91,14 +91,31 @@ def test_the_usual_options_include_not_having_surgery(shipped_kb, region):
 
 
 def test_grid_rows_are_questions_in_order(shipped_kb):
-    """Each row is one of the questions patients ask, worded as a question."""
+    """Each row is one of the questions patients ask, worded as a question; with no region,
+    an aspect whose values differ by region is asked once per region, naming it."""
     view = decide(shipped_kb)
-    assert [r.spec.key for r in view.grid.rows] == list(GRID_ASPECTS)
+    assert list(dict.fromkeys(r.spec.key for r in view.grid.rows)) == list(GRID_ASPECTS)
     text = plain(view)
-    for key in GRID_ASPECTS:
-        asked = W.text(f"decide.q.{key}")
-        assert asked.endswith("?")
+    for row in view.grid.rows:
+        asked = row_question(view, row, W)
+        assert asked.endswith(("?", ")"))
         assert f"\n{asked}\n" in text
+    asked = [row_question(view, r, W) for r in view.grid.rows if r.spec.key == "pain-relief"]
+    assert asked == ["Will it help my arm pain?", "Will it help my leg pain?"]
+    assert "Will I be awake? (neck)" in text
+    assert "Will I be awake? (low back)" in text
+
+
+@pytest.mark.parametrize(
+    ("region", "asked"),
+    [("neck", "Will it help my arm pain?"), ("low-back", "Will it help my leg pain?")],
+)
+def test_the_pain_question_names_the_region_s_pain(shipped_kb, region, asked):
+    """For the neck the grid asks about arm pain, for the low back about leg pain."""
+    view = decide(shipped_kb, answers=Answers(region=region))
+    assert [r.region for r in view.grid.rows] == [None] * len(GRID_ASPECTS)
+    assert f"\n{asked}\n" in plain(view)
+    assert "arm or leg" not in plain(view)
 
 
 @pytest.mark.parametrize("region", [None, "neck", "low-back"])
@@ -129,7 +146,10 @@ def test_ipdas_every_probability_is_per_100_with_a_time_frame(shipped_kb):
             if row.spec.unit == "in 100":
                 for n, value in enumerate(row.values):
                     if value is not None and value.low is not None:
-                        assert " in 100 people (time: " in cell(view, row, n, W).text
+                        said = cell(view, row, n, W).text
+                        assert f" in 100 people ({value.timeframe}" in said or (
+                            f"; {value.timeframe})" in said
+                        )
 
 
 def test_ipdas_review_date_and_about_statement_are_shown(shipped_kb):
@@ -164,15 +184,37 @@ def test_cells_that_cannot_be_compared_say_why(shipped_kb):
     ) in plain(view)
 
 
-def test_grid_for_three_options_fits_one_screen_at_100_columns(shipped_kb):
-    """The option grid (its box) is at most 50 lines at 100 columns, for three options."""
-    text = rich(decide(shipped_kb), 100)
-    lines = text.splitlines()
+def grid_lines(view, width: int) -> list[str]:
+    """The option grid's box (top to bottom border) as drawn by the Rich renderer."""
+    lines = rich(view, width).splitlines()
     top = next(i for i, line in enumerate(lines) if line.startswith("╭"))
     bottom = next(i for i, line in enumerate(lines) if line.startswith("╰"))
-    assert bottom - top + 1 <= 50
-    assert all(len(line) <= 100 for line in lines)
-    assert "│ Non-surgical care" in lines[top + 1]
+    assert all(len(line) <= width for line in lines)
+    return lines[top : bottom + 1]
+
+
+THREE = {
+    "neck": ("endoscopic-cervical-foraminotomy", "open-foraminotomy", "acdf"),
+    "low-back": ("endoscopic-foraminotomy", "open-foraminotomy", "lumbar-fusion"),
+}
+
+
+@pytest.mark.parametrize("region", ["neck", "low-back"])
+def test_grid_for_three_options_fits_one_screen_at_100_columns(shipped_kb, region):
+    """Issue 15: the grid table for three options is at most 40 lines at 100 columns."""
+    grid = grid_lines(decide(shipped_kb, THREE[region], Answers(region=region)), 100)
+    assert len(grid) <= 40
+    assert "Open foraminotomy" in grid[2] or "Open foraminotomy" in grid[3]
+
+
+@pytest.mark.parametrize("region", ["neck", "low-back"])
+def test_grid_for_the_four_default_options_at_100_columns(shipped_kb, region):
+    """The default view (four options) draws every option and stays within 52 lines."""
+    view = decide(shipped_kb, answers=Answers(region=region))
+    assert len(view.options) == 4
+    grid = grid_lines(view, 100)
+    assert len(grid) <= 52
+    assert any("Non-surgical care" in line for line in grid[:4])
 
 
 # -- icon arrays ---------------------------------------------------------------------
@@ -264,7 +306,7 @@ def test_answers_file_drives_the_json_summary(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     doc = json.loads(result.stdout)
-    assert doc["schema_version"] == 1
+    assert doc["schema_version"] == 2
     assert doc["kind"] == "decision"
     assert doc["region"] == "lumbar"
     assert [o["id"] for o in doc["options"]] == list(DEFAULT_OPTIONS[Region.LUMBAR])
@@ -293,7 +335,8 @@ def test_answers_file_drives_the_json_summary(tmp_path):
         "disclaimer",
     }
     row = doc["grid"][0]
-    assert set(row) == {"aspect", "question", "cells", "comparable", "why_not"}
+    assert set(row) == {"aspect", "region", "question", "cells", "comparable", "why_not"}
+    assert row["region"] is None  # a region was asked for: one row per aspect
     assert set(row["cells"]["endoscopic-foraminotomy"]) == {"text", "certainty", "sources", "value"}
     assert set(doc["icons"][0]) == {"aspect", "procedure", "low", "high", "per", "timeframe"}
 

@@ -35,7 +35,7 @@ def test_fixture_kb_loads_into_model(fixture_kb):
     risk = proc.section("risks").points[0]
     assert risk.certainty is Certainty.LOW
     assert risk.sources == ("series-2019", "trial-2020")
-    assert proc.aspects["incision"].low == 0.8
+    assert proc.aspects["incision"][0].low == 0.8
     assert fixture_kb.sources["trial-2020"].pmid == "10000001"
 
 

@@ -143,11 +143,16 @@ def test_brief_is_the_summary_key_points_figures_and_when_to_get_help(shipped_kb
 
 @pytest.mark.parametrize("width", [80])
 def test_brief_fits_one_screen_for_every_page(shipped_kb, width):
-    """At most 40 lines at 80 columns, for every procedure."""
-    for name in shipped_kb.procedures:
-        view = query.explain(shipped_kb, name, brief=True, cite=False)
-        rows = rich(view, width).splitlines()
-        assert len(rows) <= 40, f"{name}: {len(rows)} lines"
+    """At most 40 lines at 80 columns, for every procedure and each of its regions; with
+    no region, a figure given per region adds one line per extra region, no more."""
+    for name, proc in shipped_kb.procedures.items():
+        for region in (None, *proc.regions):
+            view = query.explain(
+                shipped_kb, name, brief=True, cite=False, region=region and region.value
+            )
+            rows = rich(view, width).splitlines()
+            extra = len(view.glance) - len({v.key for v in view.glance})
+            assert len(rows) <= 40 + extra, f"{name} {region}: {len(rows)} lines"
 
 
 def test_brief_uses_each_points_short_form(fixture_kb):
@@ -292,8 +297,9 @@ def test_head_to_head_lines_name_both_procedures(shipped_kb, fmt):
 
 def test_head_to_head_json_names_the_pair(shipped_kb):
     view = query.compare(shipped_kb, ["open", "endoscopic"], aspects=["time"])
-    (row,) = json.loads(text(view, Format.JSON))["rows"]
-    for found in row["head_to_head"]:
+    rows = json.loads(text(view, Format.JSON))["rows"]
+    assert [r["region"] for r in rows] == ["cervical", "lumbar"]  # a row per region
+    for found in (f for row in rows for f in row["head_to_head"]):
         assert found["pair"].startswith("Head-to-head, ")
         assert {found["procedure"], found["other"]} <= {
             "open-foraminotomy",

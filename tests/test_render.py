@@ -140,7 +140,7 @@ def test_markdown_is_commonmark_with_headings_lists_and_table(explanation, compa
 def test_json_has_schema_version_sections_and_sources(explanation, comparison):
     """JSON is a stable contract: version, ids, every section and source."""
     doc = json.loads(render(jsonout, "explanation", explanation))
-    assert doc["schema_version"] == 1
+    assert doc["schema_version"] == 2
     assert doc["procedure"]["id"] == "keyhole"
     assert [s["key"] for s in doc["sections"]] == ["what", "steps", "benefits", "risks", "recovery"]
     assert {s["id"] for s in doc["sources"]} == {"series-2019", "trial-2020", "practice-page"}

@@ -17,8 +17,10 @@ import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 
+from foracli.core.layout import pick_value
 from foracli.core.model import (
     ASPECTS,
+    AspectValue,
     KnowledgeBase,
     Point,
     Procedure,
@@ -39,6 +41,7 @@ from foracli.core.search import (
     Language,
     Query,
     Ways,
+    aspect_document,
     named_procedures,
     procedure_documents,
     query_of,
@@ -72,6 +75,7 @@ class _Unit:
     region: Region | None
     point: Point | None
     document: Document
+    value: AspectValue | None = None
 
 
 def ask(
@@ -183,14 +187,15 @@ def _units(
                 label = f"{point.label}. {point.label}: " if point.label else ""
                 doc = Document(proc.id, section.key, label + point.text)
                 units.append(_Unit(proc, AnswerKind.SECTION, section.key, where, point, doc))
-        for doc in procedure_documents(proc, wording):
-            value = proc.aspects.get(doc.section)
-            if value is None:
-                continue
-            where = value.region or own
-            if region is not None and where is not None and where is not region:
-                continue
-            units.append(_Unit(proc, AnswerKind.ASPECT, doc.section, where, None, doc))
+        for spec in ASPECTS:
+            values = proc.aspect_values(spec.key)
+            if region is not None:
+                picked = pick_value(values, region, proc.regions)
+                values = (picked,) if picked is not None else ()
+            for value in values:
+                doc = aspect_document(proc, value, wording)
+                where = value.region or own
+                units.append(_Unit(proc, AnswerKind.ASPECT, spec.key, where, None, doc, value))
     return units
 
 
@@ -291,8 +296,7 @@ def _card(kb: KnowledgeBase, unit: _Unit, region: Region | None) -> Answer:
     if unit.kind is AnswerKind.ASPECT:
         other = _partner(kb, proc, unit.place)
         row = ("compare", short_name(kb, proc), short_name(kb, other), "-a", unit.place)
-        value = proc.aspects[unit.place]
-        return Answer(unit.kind, unit.place, proc, unit.region, value=value, more=row)
+        return Answer(unit.kind, unit.place, proc, unit.region, value=unit.value, more=row)
     more: tuple[str, ...] = ("explain", short_name(kb, proc), "-s", unit.place)
     if unit.region is not None and len(proc.regions) > 1:
         more += ("--region", REGION_FLAGS[unit.region])
@@ -342,12 +346,14 @@ def _side_by_side(
             aspect = units[best].place
     cards = []
     for proc in procs:
-        value = proc.aspects.get(aspect)
-        if value is None or (region is not None and value.region not in (None, region)):
-            continue
+        values = proc.aspect_values(aspect)
+        if region is not None:
+            picked = pick_value(values, region, proc.regions)
+            values = (picked,) if picked is not None else ()
         more = ("compare", *(short_name(kb, p) for p in procs), "-a", aspect)
-        own = value.region or _own_region(proc)
-        cards.append(Answer(AnswerKind.ASPECT, aspect, proc, own, value=value, more=more))
+        for value in values:
+            own = value.region or _own_region(proc)
+            cards.append(Answer(AnswerKind.ASPECT, aspect, proc, own, value=value, more=more))
     shown = {p.id for p in procs}
     for proc in procs:
         for found in proc.comparisons:

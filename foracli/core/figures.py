@@ -4,9 +4,10 @@
 "in 100" figure with no time frame. A sentence that names a time ("at 1 year",
 "within 2 years", "by 4 weeks") states its own; otherwise the item needs `timeframe`.
 Rare events may keep a larger denominator ("4 in 1,000"), which is no less exact.
-A section point's `timeframe` of "no time frame recorded" (the migration's placeholder)
-counts as none. Where a source gives no follow-up, the point says so in its own words
-("not stated in the review"), which is a time frame a patient can weigh.
+A `timeframe` of "no time frame recorded" (the migration's placeholder), on a section
+point or an aspect value, counts as none. Where a source gives no follow-up, the item
+says so in its own words ("not stated in the review"), which is a time frame a patient
+can weigh.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from foracli.core.model import Point, Procedure
+from foracli.core.model import AspectValue, Point, Procedure
 
 # "8 in 10", "1 to 2 in 100", "4 in 1,000": a frequency, whatever its denominator.
 FREQUENCY = re.compile(r"\b(\d[\d,.]*)(?:\s+to\s+\d[\d,.]*)?\s+in\s+(\d[\d,]*)\b")
@@ -51,17 +52,25 @@ def figure_problems(proc: Procedure) -> Iterator[tuple[str, dict[str, object]]]:
         if section.key in RISK_BENEFIT_SECTIONS:
             for point in section.points:
                 yield from _point(point, section.key)
-    for value in proc.aspects.values():
-        if value.key not in RISK_BENEFIT_ASPECTS:
-            continue
-        place = f"aspect {value.key}"
-        if value.unit == "in 100" and value.low is not None and not value.timeframe:
-            yield "no-timeframe", {"place": place}
-        for text in (value.text, value.short):
-            if text:
-                # Aspect values keep the placeholder for now: their blocks are migrated
-                # separately (15 left in the shipped knowledge base).
-                yield from _item(bool(value.timeframe), text, place)
+    for values in proc.aspects.values():
+        for value in values:
+            yield from _aspect(value)
+
+
+def _aspect(value: AspectValue) -> Iterator[tuple[str, dict[str, object]]]:
+    if value.key not in RISK_BENEFIT_ASPECTS:
+        return
+    place = f"aspect {value.key}" + (f" ({value.region.value})" if value.region else "")
+    numeric = value.unit == "in 100" and value.low is not None
+    if numeric and not value.timeframe:
+        yield "no-timeframe", {"place": place}
+    texts = [t for t in (value.text, value.short) if t]
+    for text in texts:
+        yield from _item(bool(value.timeframe), text, place)
+    # As on a point: the placeholder would be shown to a reader as the time frame.
+    in_text = any(per == 100 for text in texts for _, per in frequencies(text))
+    if value.timeframe and not stated(value.timeframe) and (numeric or in_text):
+        yield "placeholder-timeframe", {"place": place}
 
 
 def _point(point: Point, place: str) -> Iterator[tuple[str, dict[str, object]]]:

@@ -43,6 +43,35 @@ def applies(item: Point | AspectValue, region: Region | None) -> bool:
     return region is None or item.region is None or item.region == region
 
 
+def pick_value(
+    values: Sequence[AspectValue], region: Region | None, page: Sequence[Region] = ()
+) -> AspectValue | None:
+    """The value of an aspect a view for *region* shows: the one for that region, else
+    the one for every region the *page* covers; with no region, the only value."""
+    if region is None:
+        return values[0] if len(values) == 1 else None
+    tagged = next((v for v in values if v.region == region), None)
+    if tagged is not None or (page and region not in page):
+        return tagged
+    return next((v for v in values if v.region is None), None)
+
+
+def value_region(values: Sequence[AspectValue], page: Sequence[Region] = ()) -> Region | None:
+    """The region the first of *values* is for, said or implied by a one-region *page*."""
+    if not values:
+        return None
+    return values[0].region or (page[0] if len(page) == 1 else None)
+
+
+def split_regions(columns: Sequence[Sequence[AspectValue]]) -> tuple[Region, ...]:
+    """The regions an unnarrowed row splits into: those of any column with one value
+    per region (none when every column has at most one value)."""
+    if all(len(values) < 2 for values in columns):
+        return ()
+    found = {v.region for values in columns if len(values) > 1 for v in values}
+    return tuple(r for r in Region if r in found)
+
+
 @record
 class Group:
     """Points shown together: under one shared label, said once, when there is one."""

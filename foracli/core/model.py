@@ -420,7 +420,8 @@ class Procedure:
     reviewed: dt.date
     next_review: dt.date
     sections: tuple[Section, ...]
-    aspects: dict[str, AspectValue] = field(hash=False)
+    # Each aspect's values: one for every region the page covers, or one per region.
+    aspects: dict[str, tuple[AspectValue, ...]] = field(hash=False)
     comparisons: tuple[Comparison, ...] = ()
     variants: tuple[str, ...] = ()  # ids of pages on each way of doing this procedure
     path: str = ""
@@ -431,14 +432,19 @@ class Procedure:
         """The section with *key*, if the procedure has it."""
         return next((s for s in self.sections if s.key == key), None)
 
+    def aspect_values(self, key: str) -> tuple[AspectValue, ...]:
+        """Every value of the aspect *key* (none, one, or one per region)."""
+        return self.aspects.get(key, ())
+
     def cited_sources(self) -> tuple[str, ...]:
         """Source ids in the order they are first cited on the page."""
         seen: dict[str, None] = {}
         for section in self.sections:
             for point in section.points:
                 seen.update(dict.fromkeys(point.sources))
-        for aspect in self.aspects.values():
-            seen.update(dict.fromkeys(aspect.sources))
+        for values in self.aspects.values():
+            for value in values:
+                seen.update(dict.fromkeys(value.sources))
         for comparison in self.comparisons:
             seen.update(dict.fromkeys(comparison.sources))
         return tuple(seen)

@@ -13,7 +13,17 @@ from enum import StrEnum
 from foracli.core.about import About
 from foracli.core.decide import Decision
 from foracli.core.errors import MissingSectionError, NoMatchError, NotFoundError, RegionError
-from foracli.core.layout import NO_BAR, REGION_NAMES, BarCheck, applies, bar_check, shortened
+from foracli.core.layout import (
+    NO_BAR,
+    REGION_NAMES,
+    BarCheck,
+    applies,
+    bar_check,
+    pick_value,
+    shortened,
+    split_regions,
+    value_region,
+)
 from foracli.core.model import (
     ASPECTS,
     ASPECTS_BY_KEY,
@@ -199,9 +209,8 @@ def explain(
             value
             for spec in ASPECTS
             if spec.key in BRIEF_FIGURES
-            and (value := proc.aspects.get(spec.key)) is not None
-            and value.low is not None
-            and applies(value, where)
+            for value in _region_values(proc, spec.key, where)
+            if value.low is not None
         )
         if brief
         else ()
@@ -216,6 +225,17 @@ def explain(
     )
     complete = not sections and not brief
     return Explanation(proc, chosen, sources, complete, variants, where, brief, glance, cite)
+
+
+def _region_values(proc: Procedure, key: str, region: Region | None) -> tuple[AspectValue, ...]:
+    """The values of *key* a page for *region* shows: that region's, or with no region
+    every region's, in the page's order of regions."""
+    values = proc.aspect_values(key)
+    if region is not None:
+        picked = pick_value(values, region, proc.regions)
+        return (picked,) if picked is not None else ()
+    order = list(proc.regions)
+    return tuple(sorted(values, key=lambda v: order.index(v.region) if v.region in order else -1))
 
 
 def _cited(groups: Iterable[Iterable[object]]) -> tuple[str, ...]:
@@ -250,6 +270,8 @@ class Row:
     bar: BarCheck = NO_BAR
     # For a value left out because it is for another region: that region, per column.
     elsewhere: tuple[Region | None, ...] = ()
+    # Unnarrowed, an aspect with one value per region has a row per region: this one's.
+    region: Region | None = None
 
 
 @record
@@ -313,21 +335,28 @@ def compare(
     regions = [p.regions for p in procs]  # each column's page regions, for bar_check
     rows = []
     for spec in specs:
-        given = [p.aspects.get(spec.key) for p in procs]
-        values = tuple(v if v is not None and applies(v, where) else None for v in given)
-        elsewhere = tuple(
-            v.region if v is not None and not applies(v, where) else None for v in given
-        )
-        found = tuple(
-            HeadToHead(p, c, by_id[c.other])
-            for p in procs
-            for c in p.comparisons
-            if c.aspect == spec.key
-            and c.other in by_id
-            and (where is None or c.region in (None, where))
-        )
-        check = bar_check(values, kb.sources, regions) if spec.unit else NO_BAR
-        rows.append(Row(spec, values, found, check, elsewhere))
+        given = [p.aspect_values(spec.key) for p in procs]
+        # Unnarrowed, an aspect with one value per region is one row per region.
+        split = split_regions(given) if where is None else ()
+        for n, row_region in enumerate(split or (where,)):
+            values = tuple(
+                pick_value(vs, row_region, page) for vs, page in zip(given, regions, strict=True)
+            )
+            elsewhere = tuple(
+                value_region(vs, page) if v is None else None
+                for v, vs, page in zip(values, given, regions, strict=True)
+            )
+            found = tuple(
+                HeadToHead(p, c, by_id[c.other])
+                for p in procs
+                for c in p.comparisons
+                if c.aspect == spec.key
+                and c.other in by_id
+                and (c.region == row_region or (c.region is None and (where or n == 0)))
+            )
+            check = bar_check(values, kb.sources, regions) if spec.unit else NO_BAR
+            shown = row_region if split else None
+            rows.append(Row(spec, values, found, check, elsewhere, shown))
     # Numbered in the order a reader meets them: row by row, each procedure's value,
     # then the head-to-head findings of that row.
     cited = (

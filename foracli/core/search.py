@@ -212,12 +212,15 @@ def procedure_documents(proc: Procedure, wording: Wording) -> Iterator[Document]
             text = f"{point.label}: {point.text}" if point.label else point.text
             yield Document(proc.id, section.key, text)
     for spec in ASPECTS:
-        value = proc.aspects.get(spec.key)
-        if value is None:
-            continue
-        label = wording.aspect_label(spec.key)
-        parts = [label + ":", end_sentence(wording.amount(value)), value.note or ""]
-        yield Document(proc.id, spec.key, " ".join(p for p in parts if p))
+        for value in proc.aspect_values(spec.key):
+            yield aspect_document(proc, value, wording)
+
+
+def aspect_document(proc: Procedure, value: AspectValue, wording: Wording) -> Document:
+    """One aspect value of *proc* as a searchable document."""
+    label = wording.aspect_label(value.key)
+    parts = [label + ":", end_sentence(wording.amount(value)), value.note or ""]
+    return Document(proc.id, value.key, " ".join(p for p in parts if p))
 
 
 def documents(

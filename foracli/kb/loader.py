@@ -480,16 +480,44 @@ class _DocumentReader(NodeReader):
         timeframe = self.text(fields["timeframe"], "timeframe") if "timeframe" in fields else None
         return Point(text, label, sources, certainty, region, short, timeframe)
 
-    def _aspects(self, node: Node) -> dict[str, AspectValue]:
+    def _aspects(self, node: Node) -> dict[str, tuple[AspectValue, ...]]:
         fields = self.mapping(node, "aspects", [], ASPECTS_BY_KEY)
         if not fields:
             return {}
+        import yaml
+
         result = {}
         for key, value in fields.items():
-            aspect = self._aspect(key, value)
-            if aspect is not None:
-                result[key] = aspect
+            if isinstance(value, yaml.SequenceNode):
+                values = self._regional(key, value)
+            else:
+                aspect = self._aspect(key, value)
+                values = (aspect,) if aspect is not None else ()
+            if values:
+                result[key] = values
         return result
+
+    def _regional(self, key: str, node: Node) -> tuple[AspectValue, ...]:
+        """An aspect given as a list: one value per region, each tagged with its region."""
+        items = self.sequence(node, f"aspect '{key}'")
+        if items is None:
+            return ()
+        if not items:
+            self.problem(node, f"aspect '{key}' needs at least one value")
+        found: dict[Region, AspectValue] = {}
+        for item in items:
+            value = self._aspect(key, item)
+            if value is None:
+                continue
+            if value.region is None:
+                self.problem(item, f"each value in the list of aspect '{key}' needs a 'region'")
+            elif value.region in found:
+                where = next(n for k, n in item.value if k.value == "region")
+                message = f"aspect '{key}' has a second value for region '{value.region}'"
+                self.problem(where, message)
+            else:
+                found[value.region] = value
+        return tuple(found.values())
 
     def _aspect(self, key: str, node: Node) -> AspectValue | None:
         spec = ASPECTS_BY_KEY[key]

@@ -102,13 +102,24 @@ def procedure_schema(
                 "high": {"type": "number", "minimum": 0},
                 "unit": {"const": spec.unit},
             }
-        aspect_props[spec.key] = {
+        one = {
             "type": "object",
-            "description": aspect_label(spec.key)
-            + (f" (unit: {spec.unit})" if spec.unit else " (text)"),
             "required": ["sources"],
             "additionalProperties": False,
             "properties": props,
+        }
+        aspect_props[spec.key] = {
+            "description": aspect_label(spec.key)
+            + (f" (unit: {spec.unit})" if spec.unit else " (text)")
+            + ": one value, or a list of one value per region, each with its 'region'.",
+            "oneOf": [
+                one,
+                {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {**one, "required": ["sources", "region"]},
+                },
+            ],
         }
     source = {
         "type": "object",

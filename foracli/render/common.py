@@ -177,6 +177,14 @@ def cell_amount(
     return f"{amount} ({extra})" if extra else amount
 
 
+def row_label(row: Row, w: Words) -> str:
+    """A compare row's label: the aspect, and the region when the row is one region's."""
+    label = w.aspect_label(row.spec.key)
+    if row.region is None:
+        return label
+    return w.text("aspect.region", label=label, region=w.region(row.region).lower())
+
+
 def missing_value(row: Row, column: int, w: Words) -> str:
     """What a cell with no value says: no good data, or that the figure is elsewhere."""
     region = row.elsewhere[column] if row.elsewhere else None
@@ -206,7 +214,7 @@ def _page_lines(view: Explanation, comparison: ComparisonView | None, w: Words) 
         return
     yield from (p.name for p in comparison.procedures)
     for row in comparison.rows:
-        yield w.aspect_label(row.spec.key)
+        yield row_label(row, w)
         for value in row.values:
             if value is not None:
                 yield from (w.amount(value), value.note or "")

@@ -22,13 +22,15 @@ from foracli.core.decide import (
     Matter,
     is_operation,
 )
-from foracli.core.model import Procedure, end_sentence
+from foracli.core.model import Procedure, Region, end_sentence
 from foracli.core.query import Row
 from foracli.core.record import record
 from foracli.render.common import Citations, bar_reason, missing_value, source_line
 from foracli.render.icons import icon_rows
 
 SCHEMA_VERSION = 1
+# 2: with no region, an aspect with a value per region has a grid row per region.
+DECISION_SCHEMA_VERSION = 2
 
 
 @record
@@ -44,6 +46,8 @@ def cell(view: Decision, row: Row, column: int, w: Words) -> Cell:
     """What the grid says for the option in *column* on *row*."""
     value = row.values[column]
     proc = view.options[column]
+    # A row of one region's values names the region once, in its question.
+    unnarrowed = view.grid.region is None and row.region is None
     if value is None:
         if row.spec.key in OPERATION_ONLY and not is_operation(proc):
             return Cell(w.text("decide.no-operation"), "", ())
@@ -53,10 +57,10 @@ def cell(view: Decision, row: Row, column: int, w: Words) -> Cell:
         return Cell(w.text("decide.no-evidence"), "", ())
     if value.low is None:
         text = value.short or value.text or w.text("decide.no-evidence")
-        more = w.qualifiers(value, region=view.grid.region is None)
+        more = w.qualifiers(value, region=unnarrowed)
     else:
         text = w.amount(value, with_text=False)
-        parts = [w.qualifiers(value, region=view.grid.region is None)]
+        parts = [w.qualifiers(value, region=unnarrowed)]
         if value.unit == "in 100":
             parts.append(w.text("decide.time", timeframe=value.timeframe or w.text("bar.not-said")))
         more = "; ".join(p for p in parts if p)
@@ -70,18 +74,32 @@ def short_name(proc: Procedure) -> str:
     return proc.name.split(" (", 1)[0]
 
 
-def question(key: str, w: Words) -> str:
-    """The grid row *key* as the question patients ask."""
+def question(key: str, w: Words, region: Region | None = None) -> str:
+    """The grid row *key* as the question patients ask, for *region* where its wording
+    differs ("Will it help my arm pain?" for the neck)."""
+    if region is not None and f"decide.q.{key}.{region.value}" in w.messages:
+        return w.text(f"decide.q.{key}.{region.value}")
     return w.text(f"decide.q.{key}")
 
 
-def why_not(row: Row, w: Words) -> str:
+def row_question(view: Decision, row: Row, w: Words) -> str:
+    """The question of *row*: worded for the region asked, or for the row's own region
+    (then named, unless the wording already says it) when the grid has one per region."""
+    text = question(row.spec.key, w, row.region or view.grid.region)
+    if row.region is None or text != question(row.spec.key, w):
+        return text
+    return w.text("decide.q.region", question=text, region=w.region(row.region).lower())
+
+
+def why_not(row: Row, w: Words, view: Decision | None = None) -> str:
     """'How long will I be off work? Not comparable, as ...', or ''."""
     reason = bar_reason(row, w)
     if not reason:
         return ""
     return w.text(
-        "decide.why", question=question(row.spec.key, w), reason=reason[:1].upper() + reason[1:]
+        "decide.why",
+        question=row_question(view, row, w) if view else question(row.spec.key, w),
+        reason=reason[:1].upper() + reason[1:],
     )
 
 
@@ -161,11 +179,11 @@ def render_decision(view: Decision, out: TextIO, w: Words) -> None:
     lines = [w.text("decide.title", options=", ".join(names)), w.text("decide.intro")]
     lines += [w.text("decide.legend"), "", w.text("decide.heading.grid")]
     for row in view.grid.rows:
-        lines += ["", question(row.spec.key, w)]
+        lines += ["", row_question(view, row, w)]
         for n, proc in enumerate(view.options):
             c = cell(view, row, n, w)
             lines.append(f"- {proc.name}: {_join(c.text, c.sure, _refs(c.sources, citations))}")
-        if reason := why_not(row, w):
+        if reason := why_not(row, w, view):
             lines.append(f"  {reason}")
     lines += _plain_icons(view, w)
     lines += ["", w.text("decide.heading.matters")]
@@ -244,8 +262,8 @@ def render_decision_markdown(view: Decision, out: TextIO, w: Words) -> None:
         for n in range(len(view.options)):
             c = cell(view, row, n, w)
             cells.append(escape(_join(c.text, c.sure, _refs(c.sources, citations))))
-        lines.append(f"| **{escape(question(row.spec.key, w))}** | " + " | ".join(cells) + " |")
-        if reason := why_not(row, w):
+        lines.append(f"| **{escape(row_question(view, row, w))}** | " + " | ".join(cells) + " |")
+        if reason := why_not(row, w, view):
             reasons.append(f"- {escape(reason)}")
     if reasons:
         lines += ["", *reasons]
@@ -310,7 +328,7 @@ def render_about_markdown(view: About, out: TextIO, w: Words) -> None:
 
 
 def decision_document(view: Decision, w: Words) -> dict[str, Any]:
-    """The decision aid as a JSON-ready document (schema_version 1; README has the shape)."""
+    """The decision aid as a JSON-ready document (schema_version 2; README has the shape)."""
     from foracli.render import jsonout
 
     ids = [p.id for p in view.options]
@@ -329,7 +347,8 @@ def decision_document(view: Decision, w: Words) -> dict[str, Any]:
         grid.append(
             {
                 "aspect": row.spec.key,
-                "question": question(row.spec.key, w),
+                "region": row.region.value if row.region else None,
+                "question": row_question(view, row, w),
                 "cells": cells,
                 "comparable": row.bar.comparable if row.spec.unit else None,
                 "why_not": bar_reason(row, w) or None,
@@ -346,7 +365,7 @@ def decision_document(view: Decision, w: Words) -> dict[str, Any]:
         for m in view.matters
     ]
     return {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": DECISION_SCHEMA_VERSION,
         "kind": "decision",
         "region": view.grid.region.value if view.grid.region else None,
         "options": [jsonout.procedure_document(p) for p in view.options],

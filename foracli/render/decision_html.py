@@ -104,13 +104,13 @@ def render_decision_handout(view: Decision, out: TextIO, w: Words) -> None:
     ]
     grid_rows = [
         (
-            decision.question(row.spec.key, w),
+            decision.row_question(view, row, w),
             [decision.cell(view, row, n, w) for n in range(len(view.options))],
         )
         for row in view.grid.rows
     ]
     parts += _table(view, w.text("decide.heading.grid"), grid_rows, citations)
-    reasons = [r for row in view.grid.rows if (r := decision.why_not(row, w))]
+    reasons = [r for row in view.grid.rows if (r := decision.why_not(row, w, view))]
     parts += [f'<p class="why">{escape(r)}</p>' for r in reasons]
     parts.append(
         f'<p class="emergency"><strong>{escape(w.text("handout.get-help"))}:</strong> '

@@ -36,6 +36,7 @@ from foracli.render.common import (
     needs_legend,
     pair_label,
     point_text,
+    row_label,
     section_certainty,
     source_line,
 )
@@ -333,7 +334,7 @@ def _comparison(view: ComparisonView, citations: Citations, w: Words, *, short: 
         why = bar_reason(row, w)
         why = why[:1].upper() + why[1:]
         caveat = f'<span class="caveat">{escape(why)}</span>' if why else ""
-        label = escape(w.aspect_label(row.spec.key))
+        label = escape(row_label(row, w))
         parts.append(f'<tr><th scope="row">{label}{caveat}</th>{cells}</tr>')
     parts += ["</tbody>", "</table>"]
     findings = [(row, match) for row in view.rows for match in row.head_to_head]
@@ -349,7 +350,7 @@ def _comparison(view: ComparisonView, citations: Citations, w: Words, *, short: 
                 f'<em class="certainty">{escape(sure)}</em>' if sure else "",
                 _marks(found.sources, citations),
             )
-            label = f"{w.aspect_label(row.spec.key)}, {pair_label(match, w)}"
+            label = f"{row_label(row, w)}, {pair_label(match, w)}"
             parts.append(f"<li><strong>{escape(label)}:</strong> {body}</li>")
         parts.append("</ul>")
     parts.append("</section>")

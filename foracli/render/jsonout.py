@@ -28,6 +28,9 @@ from foracli.core.query import (
 from foracli.render.common import bar_reason, pair_label
 
 SCHEMA_VERSION = 1
+# 2: an aspect with a value per region may appear once per region (compare's rows when
+# no region is asked for, explain's figures), each naming its region.
+REGIONAL_SCHEMA_VERSION = 2
 
 # An answer names its place by what it is: a row of compare, a section, or a topic.
 _PLACE_KEY = {
@@ -123,7 +126,7 @@ def render_explanation(view: Explanation, out: TextIO, w: Words) -> None:
     """Write one procedure page as a JSON document to *out*."""
     _dump(
         {
-            "schema_version": SCHEMA_VERSION,
+            "schema_version": REGIONAL_SCHEMA_VERSION,
             "kind": "explanation",
             "procedure": _procedure(view.procedure),
             "sections": [
@@ -149,12 +152,13 @@ def render_comparison(view: ComparisonView, out: TextIO, w: Words) -> None:
     """Write a comparison as a JSON document to *out*."""
     _dump(
         {
-            "schema_version": SCHEMA_VERSION,
+            "schema_version": REGIONAL_SCHEMA_VERSION,
             "kind": "comparison",
             "procedures": [_procedure(p) for p in view.procedures],
             "rows": [
                 {
                     "aspect": row.spec.key,
+                    "region": row.region.value if row.region else None,
                     "label": w.aspect_label(row.spec.key),
                     "unit": row.spec.unit,
                     "values": {

@@ -39,6 +39,7 @@ from foracli.render.common import (
     nothing_lines,
     pair_label,
     point_text,
+    row_label,
     section_certainty,
     shown_label,
     source_line,
@@ -146,7 +147,7 @@ def render_comparison(view: ComparisonView, out: TextIO, w: Words) -> None:
                     _notes(value.sources, citations),
                 )
             )
-        label = escape(w.aspect_label(row.spec.key))
+        label = escape(row_label(row, w))
         why = bar_reason(row, w)
         if why:
             label += f": {escape(why)}"
@@ -157,7 +158,7 @@ def render_comparison(view: ComparisonView, out: TextIO, w: Words) -> None:
         for row, match in findings:
             found = match.finding
             verdict = escape(finding_phrase(found, match.subject, w))
-            lead = f"{w.aspect_label(row.spec.key)}, {pair_label(match, w)}"
+            lead = f"{row_label(row, w)}, {pair_label(match, w)}"
             lines.append(
                 f"- **{escape(lead)}:** "
                 + join_nonempty(
@@ -172,7 +173,7 @@ def render_comparison(view: ComparisonView, out: TextIO, w: Words) -> None:
         for row in view.rows:
             for source in view.row_sources(row):
                 lines.append(
-                    f"- **{escape(w.aspect_label(row.spec.key))}:** "
+                    f"- **{escape(row_label(row, w))}:** "
                     + escape(w.evidence_summary(source))
                     + _notes([source.id], citations)
                 )

@@ -37,6 +37,7 @@ from foracli.render.common import (
     nothing_lines,
     pair_label,
     point_parts,
+    row_label,
     section_certainty,
     source_line,
 )
@@ -100,7 +101,7 @@ def render_comparison(view: ComparisonView, out: TextIO, w: Words) -> None:
     citations = Citations.of(view.sources)
     lines = [w.text("versus").join(p.name for p in view.procedures)]
     for row in view.rows:
-        lines += ["", w.aspect_label(row.spec.key)]
+        lines += ["", row_label(row, w)]
         for column, (proc, value) in enumerate(zip(view.procedures, row.values, strict=True)):
             if value is None:
                 lines.append(f"- {proc.name}: {end_sentence(missing_value(row, column, w))}")
@@ -129,9 +130,7 @@ def render_comparison(view: ComparisonView, out: TextIO, w: Words) -> None:
         for row in view.rows:
             for source in view.row_sources(row):
                 number = citations.numbers[source.id]
-                lines.append(
-                    f"- {w.aspect_label(row.spec.key)}: [{number}] {w.evidence_summary(source)}"
-                )
+                lines.append(f"- {row_label(row, w)}: [{number}] {w.evidence_summary(source)}")
     lines += _footer(view.sources, citations, view.procedures, w)
     out.write("\n".join(lines) + "\n")
 

@@ -53,6 +53,7 @@ from foracli.render.common import (
     nothing_lines,
     pair_label,
     point_text,
+    row_label,
     section_certainty,
     shown_label,
     source_line,
@@ -289,7 +290,7 @@ def _bars(view: ComparisonView, width: int, w: Words) -> Group | None:
     colours = ["cyan", "magenta", "green", "yellow", "blue", "red"]
     parts: list[RenderableType] = []
     for row in rows:
-        label = w.aspect_label(row.spec.key)
+        label = row_label(row, w)
         if parts:
             parts.append(Text(""))
         if not row.bar.comparable:
@@ -358,7 +359,7 @@ def render_comparison(
     if console.width < STACK_BELOW:
         for column, proc in enumerate(view.procedures):
             rows = [
-                (w.aspect_label(row.spec.key), _value_cell(view, row, column, citations, w))
+                (row_label(row, w), _value_cell(view, row, column, citations, w))
                 for row in view.rows
             ]
             grid = Table.grid(padding=(0, 1))
@@ -373,7 +374,7 @@ def render_comparison(
         for proc in view.procedures:
             table.add_column(Text(proc.name), overflow="fold", ratio=3)
         for row in view.rows:
-            cells: list[RenderableType] = [Text(w.aspect_label(row.spec.key), style="bold")]
+            cells: list[RenderableType] = [Text(row_label(row, w), style="bold")]
             cells += [_value_cell(view, row, n, citations, w) for n in range(len(view.procedures))]
             table.add_row(*cells)
         parts.append(table)
@@ -382,7 +383,7 @@ def render_comparison(
         items = []
         for row, match in findings:
             found = match.finding
-            text = Text(f"{w.aspect_label(row.spec.key)}, ", style="bold")
+            text = Text(f"{row_label(row, w)}, ", style="bold")
             text.append(f"{pair_label(match, w)}: ", style="bold")
             text.append(end_sentence(finding_phrase(found, match.subject, w)) + " ", style="yellow")
             text.append(found.text)
@@ -412,7 +413,7 @@ def _evidence_table(view: ComparisonView, citations: Citations, w: Words) -> Tab
         for source in view.row_sources(row):
             study = Text(f"[{citations.numbers[source.id]}] ", style="dim")
             study.append(w.evidence_summary(source))
-            table.add_row(Text(w.aspect_label(row.spec.key)), study)
+            table.add_row(Text(row_label(row, w)), study)
     return table
 
 
@@ -576,9 +577,9 @@ def render_decision(view: Decision, console: Console, w: Words, *, ascii_only: b
     for row in view.grid.rows:
         cells = [decision.cell(view, row, n, w) for n in range(len(view.options))]
         grid.add_row(
-            Text(decision.question(row.spec.key, w)), *(_cell_text(c, citations) for c in cells)
+            Text(decision.row_question(view, row, w)), *(_cell_text(c, citations) for c in cells)
         )
-        if reason := decision.why_not(row, w):
+        if reason := decision.why_not(row, w, view):
             reasons.append(("•", Text(reason, style="italic")))
     parts.append(grid)
     if reasons:
