@@ -231,8 +231,9 @@ def page_renderer(
 ) -> Renderer[View]:
     """The renderer for *fmt* (AUTO must be resolved first, see app.output)."""
     if fmt is Format.RICH:
-        from foracli.render.terminal import TerminalRenderer
+        # Rich's bytes without importing Rich; it hands anything else to Rich itself.
+        from foracli.render.fastterm import FastTerminalRenderer
 
-        return TerminalRenderer(settings, locale=locale, bars=bars)
+        return FastTerminalRenderer(settings, locale=locale, bars=bars)
     module = {Format.JSON: "jsonout", Format.MARKDOWN: "markdown"}.get(fmt, "plain")
     return StreamRenderer(importlib.import_module(f"foracli.render.{module}"), locale=locale)

@@ -17,18 +17,24 @@ bytes against Rich for every page of the shipped knowledge base.
 from __future__ import annotations
 
 import itertools
+import os
 import re
+import sys
 from math import ceil
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-    from typing import TypeAlias
+    from collections.abc import Mapping, Sequence
+    from typing import TextIO, TypeAlias, Union
 
-    StyleType: TypeAlias = str | "Style"
+    from foracli.core.query import View
+    from foracli.render import TerminalSettings
+    from foracli.render.termpages import Kit
+
+    StyleType: TypeAlias = Union[str, "Style"]  # noqa: UP007
     Segment: TypeAlias = tuple[str, "Style | None"]
     Line: TypeAlias = list[Segment]
-    Renderable: TypeAlias = "Text" | "Table" | "Panel" | "Padding" | "Group" | str
+    Renderable: TypeAlias = Union["Text", "Table", "Panel", "Padding", "Group", str]  # noqa: UP007
     Options: TypeAlias = tuple["str | None", "str | None", "bool | None"]
 
 
@@ -933,3 +939,142 @@ def ratio_distribute(total: int, ratios: list[int], minimums: list[int] | None =
         total_ratio -= ratio
         remaining -= distributed
     return out
+
+
+# --- the console -------------------------------------------------------------------
+
+
+def console_state(
+    out: TextIO, settings: TerminalSettings, environ: Mapping[str, str] = os.environ
+) -> tuple[int, bool, bool]:
+    """(width, colours on, colours removed) as `terminal.make_console`'s Rich console
+    decides them for *out*, from the same variables and terminal size."""
+    if sys.platform == "win32":
+        raise Unsupported("Windows consoles")
+    import builtins
+
+    if hasattr(builtins, "get_ipython") or "idlelib" in sys.modules:
+        raise Unsupported("Jupyter or IDLE")
+    encoding = (getattr(out, "encoding", "utf-8") or "utf-8").lower()
+    if not encoding.startswith("utf"):
+        raise Unsupported(f"encoding {encoding}")
+    terminal = settings.force_terminal
+    if terminal is None:
+        compatible = environ.get("TTY_COMPATIBLE", "")
+        force_color = environ.get("FORCE_COLOR")
+        if compatible in ("0", "1"):
+            terminal = compatible == "1"
+        elif force_color is not None:
+            terminal = force_color != ""
+        else:
+            isatty = getattr(out, "isatty", None)
+            try:
+                terminal = False if isatty is None else bool(isatty())
+            except ValueError:
+                terminal = False
+    dumb = terminal and environ.get("TERM", "").lower() in ("dumb", "unknown")
+    colours = not settings.plain_styles and (
+        (terminal and not dumb) or bool(settings.force_terminal)
+    )
+    width = settings.width
+    columns = environ.get("COLUMNS")
+    if width is None and columns is not None and columns.isdigit():
+        width = int(columns)
+    lines = environ.get("LINES")
+    if width is None or lines is None or not lines.isdigit():
+        if dumb:
+            width = 80
+        elif width is None:
+            size = None
+            for fd in (0, 1, 2):
+                try:
+                    size, _ = os.get_terminal_size(fd)
+                except (AttributeError, ValueError, OSError):
+                    continue
+                break
+            if columns is not None and columns.isdigit():
+                size = int(columns)
+            width = size or 80
+    return min(width, 100), colours, settings.no_color
+
+
+def draw(parts: Sequence[Renderable], width: int, colours: bool, no_color: bool) -> str:
+    """What Rich's `console.print` writes for each of *parts* in turn."""
+    out: list[str] = []
+    codes: dict[Style, str] = {}
+    ids: dict[Style, int] = {}
+    for part in parts:
+        for line in lines_of(part, width, (None, None, None)):
+            for text, style in fit(line, width, None, pad=False):
+                if style is None or not colours or not text:
+                    out.append(text)
+                    continue
+                sgr = codes.get(style)
+                if sgr is None:
+                    sgr = codes[style] = style.codes(not no_color)
+                shown = f"\x1b[{sgr}m{text}\x1b[0m" if sgr else text
+                if style.link:
+                    number = ids.setdefault(style, len(ids) + 1)
+                    shown = f"\x1b]8;id={number};{style.link}\x1b\\{shown}\x1b]8;;\x1b\\"
+                out.append(shown)
+            out.append("\n")
+    return "".join(out)
+
+
+FAST: Kit = sys.modules[__name__]
+
+
+class FastTerminalRenderer:
+    """The terminal renderer: these pages drawn here, anything else (or anything this
+    module cannot draw exactly) by Rich through `render.terminal`."""
+
+    def __init__(
+        self, settings: TerminalSettings, *, locale: str = "en", bars: bool = True
+    ) -> None:
+        self.settings = settings
+        self.locale = locale
+        self.bars = bars
+
+    def parts(self, view: View, width: int) -> Sequence[Renderable] | None:
+        """The page for *view*, or None for a view drawn by Rich alone."""
+        from foracli.content import words
+        from foracli.core import query
+        from foracli.render import termpages
+
+        w = words(self.locale)
+        links = self.settings.hyperlinks
+        if isinstance(view, query.Explanation):
+            return termpages.explanation_parts(FAST, view, w, links=links)
+        if isinstance(view, query.ComparisonView):
+            return termpages.comparison_parts(FAST, view, width, bars=self.bars, w=w, links=links)
+        if isinstance(view, query.ProcedureList):
+            return termpages.procedures_parts(FAST, view, w)
+        if isinstance(view, query.SearchResult):
+            return termpages.search_parts(FAST, view, w)
+        if isinstance(view, query.GlossaryView):
+            return termpages.glossary_parts(FAST, view, w)
+        if isinstance(view, query.SourceList):
+            return termpages.sources_parts(FAST, view, w, links=links)
+        if isinstance(view, query.AnswerView):
+            return termpages.answer_parts(FAST, view, w)
+        return None
+
+    def draw(self, view: View, out: TextIO) -> str | None:
+        """Everything *view* writes to *out*, or None when Rich must draw it.
+        Unsupported propagates (the differential test wants to see it)."""
+        width, colours, no_color = console_state(out, self.settings)
+        parts = self.parts(view, width)
+        return None if parts is None else draw(parts, width, colours, no_color)
+
+    def render(self, view: View, out: TextIO) -> None:
+        """Write *view* to *out*: drawn here in full first, else handed to Rich."""
+        try:
+            text = self.draw(view, out)
+        except Exception:  # anything unexpected: Rich's output, not a crash
+            text = None
+        if text is None:
+            from foracli.render.terminal import TerminalRenderer
+
+            TerminalRenderer(self.settings, locale=self.locale, bars=self.bars).render(view, out)
+            return
+        out.write(text)
