@@ -422,8 +422,6 @@ def render_lines(
 ) -> list[Line]:
     """Rich's `Console.render_lines`: the lines, styled with *style*, cut (and padded) to
     *width*."""
-    if width < 1:
-        raise Unsupported("no room")
     lines = lines_of(renderable, width, options)
     style = styled(style)
     if style is not None:
@@ -434,7 +432,7 @@ def render_lines(
 def lines_of(renderable: Renderable, width: int, options: Options) -> list[Line]:
     """What *renderable* yields at *width*, split into lines."""
     if width < 1:
-        raise Unsupported("no room")
+        return []  # Rich's `Console.render` draws nothing without room
     renderable = as_text(renderable)
     return renderable.lines(width, options)  # type: ignore[union-attr]
 
@@ -853,12 +851,16 @@ class Table:
             for w, (style, cell), column in zip(widths, row, columns, strict=True):
                 cell_options = (column.justify, column.overflow, column.no_wrap)
                 rendered.append((render_lines(cell, w, cell_options, style), style, w))
-            height = max(len(lines) for lines, _, _ in rendered)
+            row_height = max(len(lines) for lines, _, _ in rendered)
+            height = max(1, row_height)
             shaped = []
             for lines, style, w in rendered:
                 blank: Line = [(" " * w, styled(style))]
-                extra = [blank] * (height - len(lines))
-                shaped.append(extra + lines if header else lines + extra)
+                extra = [blank] * (row_height - len(lines))
+                aligned = extra + lines if header else lines + extra
+                # Rich's `Segment.set_shape`: unstyled blank lines up to the row's height.
+                aligned = [fit(line, w, None, pad=True) for line in aligned]
+                shaped.append(aligned + [[(" " * w, None)]] * (height - len(aligned)))
             for line_no in range(height):
                 line: Line = []
                 if box and self.show_edge:
