@@ -144,7 +144,7 @@ def styled(style: Style | None) -> Style | None:
 class Text:
     """Rich's Text for plain strings: spans of styles over *plain*."""
 
-    __slots__ = ("end", "justify", "no_wrap", "overflow", "plain", "spans", "style")
+    __slots__ = ("_measured", "end", "justify", "no_wrap", "overflow", "plain", "spans", "style")
 
     def __init__(self, text: str = "", style: StyleType = "", *, end: str = "\n") -> None:
         self.plain = check(text)
@@ -154,6 +154,7 @@ class Text:
         self.no_wrap: bool | None = None
         self.justify: str | None = None
         self.overflow: str | None = None
+        self._measured: tuple[str, tuple[int, int]] | None = None
 
     def __len__(self) -> int:
         return len(self.plain)
@@ -182,6 +183,7 @@ class Text:
         new = Text.__new__(Text)
         new.plain, new.style, new.spans, new.end = self.plain, self.style, self.spans[:], self.end
         new.no_wrap, new.justify, new.overflow = self.no_wrap, self.justify, self.overflow
+        new._measured = None
         return new
 
     def append_text(self, text: Text) -> None:
@@ -333,11 +335,16 @@ class Text:
         return [line.segments() for line in wrapped]
 
     def measure(self) -> tuple[int, int]:
-        """Rich's `Text.__rich_measure__`: the longest word, the longest line."""
+        """Rich's `Text.__rich_measure__`: the longest word, the longest line (kept, as a
+        table measures each cell several times)."""
+        if self._measured is not None and self._measured[0] == self.plain:
+            return self._measured[1]
         lines = self.plain.splitlines()
         longest = max(len(line) for line in lines) if lines else 0
         words = self.plain.split()
-        return (max(len(word) for word in words) if words else longest), longest
+        found = (max(len(word) for word in words) if words else longest), longest
+        self._measured = (self.plain, found)
+        return found
 
 
 def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
