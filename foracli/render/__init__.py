@@ -230,9 +230,10 @@ def page_renderer(
 ) -> Renderer[View]:
     """The renderer for *fmt* (AUTO must be resolved first, see app.output)."""
     if fmt is Format.RICH:
-        from foracli.render.terminal import TerminalRenderer
+        # Rich's bytes without importing Rich; it hands anything else to Rich itself.
+        from foracli.render.fastterm import FastTerminalRenderer
 
-        return TerminalRenderer(settings, locale=locale, bars=bars)
+        return FastTerminalRenderer(settings, locale=locale, bars=bars)
     module = {Format.JSON: "jsonout", Format.MARKDOWN: "markdown"}.get(fmt, "plain")
     # __import__, not importlib.import_module: the importlib package imports warnings.
     pages = __import__(f"foracli.render.{module}", fromlist=["_"])
