@@ -190,3 +190,36 @@ def test_compare_without_a_region_has_a_row_per_region(runner):
     plain = runner.invoke(app, ["compare", "endoscopic", "open", "-a", "pain-relief"]).stdout
     assert "\nRelief of arm or leg pain (neck)\n" in plain
     assert "\nRelief of arm or leg pain (low back)\n" in plain
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["explain"],
+        ["compare", "open", "endoscopic"],
+        ["decide", "--no-walk"],
+        ["ask", "how", "long", "off", "work"],
+    ],
+    ids=" ".join,
+)
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_the_emergency_line_gives_the_region_s_signs(runner, command, fmt):
+    """A neck reader is told the neck's emergency signs (breathing, a swelling neck),
+    a low-back reader the low back's (numbness around the bottom or genitals); a page
+    for both regions gives both."""
+    signs = {
+        "neck": words().emergency(Region.CERVICAL),
+        "low-back": words().emergency(Region.LUMBAR),
+    }
+    both = words().emergency()
+    for flag, line in signs.items():
+        result = runner.invoke(app, [*command, "--region", flag, "-f", fmt], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        flat = " ".join(result.stdout.split())
+        assert line in flat
+        assert both not in flat
+        assert all(other not in flat for other in signs.values() if other != line)
+    assert "bottom or genitals" not in signs["neck"]
+    assert "breathing" not in signs["low-back"]
+    result = runner.invoke(app, [*command, "-f", fmt], catch_exceptions=False)
+    assert both in " ".join(result.stdout.split())

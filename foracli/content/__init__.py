@@ -81,6 +81,10 @@ class Words:
         """'(fairly sure)': the short mark after a point."""
         return f"({self.messages[f'certainty.mark.{certainty.value}']})"
 
+    def emergency(self, region: Region | None = None) -> str:
+        """When to get emergency help now: the signs for *region*, else for both."""
+        return self.messages["emergency" if region is None else f"emergency.{region.value}"]
+
     def region(self, region: Region) -> str:
         """'Neck', 'Low back': a region as a heading."""
         return self.messages[f"region.{region.value}"]

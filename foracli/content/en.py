@@ -96,7 +96,17 @@ MESSAGES: dict[str, str] = {
         "This is general information, not medical advice. "
         "Talk to your own surgeon or doctor about your situation."
     ),
+    # Worded from the pages' own red flags (sourced there): the neck's are not the low back's.
     "emergency": (
+        "If you suddenly have new weakness or numbness in an arm or leg, trouble breathing "
+        "after neck surgery, numbness around your bottom or genitals, or cannot control your "
+        "bladder or bowels, get emergency help now."
+    ),
+    "emergency.cervical": (
+        "If you suddenly have new weakness or numbness in an arm or leg, trouble breathing, "
+        "a neck that swells fast, or cannot pass or hold urine, get emergency help now."
+    ),
+    "emergency.lumbar": (
         "If you suddenly have new weakness, numbness around your bottom or genitals, "
         "or cannot control your bladder or bowels, get emergency help now."
     ),

@@ -205,7 +205,7 @@ def page_text(view: Explanation, comparison: ComparisonView | None, w: Words) ->
 
 def _page_lines(view: Explanation, comparison: ComparisonView | None, w: Words) -> Iterator[str]:
     proc = view.procedure
-    yield from (proc.name, proc.summary, w.text("emergency"), w.text("disclaimer"))
+    yield from (proc.name, proc.summary, w.emergency(view.region), w.text("disclaimer"))
     for section in view.sections:
         yield w.section_title(section.key, proc.approach)
         for point in section.points:

@@ -192,7 +192,7 @@ def render_decision(view: Decision, out: TextIO, w: Words) -> None:
     lines += ["", w.text("heading.sources")]
     lines += [f"[{citations.numbers[s.id]}] {source_line(s, w)}" for s in view.grid.sources]
     lines += ["", w.review(view.options), w.text("about.footer"), w.text("decide.private")]
-    lines += [w.text("disclaimer"), w.text("emergency")]
+    lines += [w.text("disclaimer"), w.emergency(view.grid.region)]
     out.write("\n".join(lines) + "\n")
 
 
@@ -237,7 +237,7 @@ def render_about(view: About, out: TextIO, w: Words) -> None:
     lines = [w.text("about.title")]
     for heading, text in about_parts(view, w):
         lines += ["", heading, text]
-    lines += ["", w.text("disclaimer"), w.text("emergency")]
+    lines += ["", w.text("disclaimer"), w.emergency()]
     out.write("\n".join(lines) + "\n")
 
 
@@ -309,7 +309,7 @@ def render_decision_markdown(view: Decision, out: TextIO, w: Words) -> None:
     lines += [f"{citations.numbers[s.id]}. {escape(source_line(s, w))}" for s in view.grid.sources]
     lines += ["", "---", "", escape(w.review(view.options)), "", escape(w.text("about.footer"))]
     lines += ["", escape(w.text("decide.private")), ""]
-    lines += [f"**{escape(w.text('disclaimer'))}** {escape(w.text('emergency'))}"]
+    lines += [f"**{escape(w.text('disclaimer'))}** {escape(w.emergency(view.grid.region))}"]
     out.write("\n".join(lines) + "\n")
 
 
@@ -320,7 +320,7 @@ def render_about_markdown(view: About, out: TextIO, w: Words) -> None:
     lines = [f"# {escape(w.text('about.title'))}"]
     for heading, text in about_parts(view, w):
         lines += ["", f"## {escape(heading)}", "", escape(text)]
-    lines += ["", f"**{escape(w.text('disclaimer'))}** {escape(w.text('emergency'))}"]
+    lines += ["", f"**{escape(w.text('disclaimer'))}** {escape(w.emergency())}"]
     out.write("\n".join(lines) + "\n")
 
 

@@ -114,7 +114,7 @@ def render_decision_handout(view: Decision, out: TextIO, w: Words) -> None:
     parts += [f'<p class="why">{escape(r)}</p>' for r in reasons]
     parts.append(
         f'<p class="emergency"><strong>{escape(w.text("handout.get-help"))}:</strong> '
-        f"{escape(w.text('emergency'))}</p>"
+        f"{escape(w.emergency(view.grid.region))}</p>"
     )
     parts.append("</section>")
     parts.append('<section id="summary">')
@@ -166,7 +166,7 @@ def render_decision_handout(view: Decision, out: TextIO, w: Words) -> None:
         f"<p>{escape(review)}</p>",
         f"<p>{escape(w.text('about.footer'))}</p>",
         f"<p>{escape(w.text('decide.private'))}</p>",
-        f"<p>{escape(w.text('disclaimer'))} {escape(w.text('emergency'))}</p>",
+        f"<p>{escape(w.text('disclaimer'))} {escape(w.emergency(view.grid.region))}</p>",
         "</footer>",
         "</body>",
         "</html>",

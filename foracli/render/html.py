@@ -169,7 +169,7 @@ def render_handout(page: Handout, out: TextIO, w: Words) -> None:
         f"<h1>{escape(proc.name)}</h1>",
         f'<p class="summary">{escape(proc.summary)}</p>',
         f'<p class="emergency"><strong>{escape(w.text("handout.get-help"))}:</strong> '
-        f"{escape(w.text('emergency'))}</p>",
+        f"{escape(w.emergency(view.region))}</p>",
         "</header>",
         "<main>",
     ]
@@ -195,7 +195,7 @@ def render_handout(page: Handout, out: TextIO, w: Words) -> None:
         "<footer>",
         f"<p>{escape(w.review(shown))}</p>",
         f"<p>{escape(w.text('about.footer'))}</p>",
-        f"<p>{escape(w.text('disclaimer'))} {escape(w.text('emergency'))}</p>",
+        f"<p>{escape(w.text('disclaimer'))} {escape(w.emergency(view.region))}</p>",
         "</footer>",
         "</body>",
         "</html>",

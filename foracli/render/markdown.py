@@ -12,7 +12,7 @@ from foracli.content import Words, words
 from foracli.core.about import About
 from foracli.core.decide import Decision
 from foracli.core.layout import Laid
-from foracli.core.model import SECTIONS_BY_KEY, Procedure, Source, end_sentence
+from foracli.core.model import SECTIONS_BY_KEY, Procedure, Region, Source, end_sentence
 from foracli.core.query import (
     AnswerView,
     ComparisonView,
@@ -86,7 +86,7 @@ def render_explanation(view: Explanation, out: TextIO, w: Words) -> None:
             ]
     if view.brief:
         lines += ["", escape(w.text("brief.more", id=proc.id))]
-    lines += _footer(view.sources, citations, [proc], w)
+    lines += _footer(view.sources, citations, [proc], w, view.region)
     out.write("\n".join(lines) + "\n")
 
 
@@ -177,7 +177,7 @@ def render_comparison(view: ComparisonView, out: TextIO, w: Words) -> None:
                     + escape(w.evidence_summary(source))
                     + _notes([source.id], citations)
                 )
-    lines += _footer(view.sources, citations, view.procedures, w)
+    lines += _footer(view.sources, citations, view.procedures, w, view.region)
     out.write("\n".join(lines) + "\n")
 
 
@@ -194,7 +194,11 @@ def render_sources(view: SourceList, out: TextIO, w: Words) -> None:
 
 
 def _footer(
-    sources: Iterable[Source], citations: Citations, procs: Iterable[Procedure], w: Words
+    sources: Iterable[Source],
+    citations: Citations,
+    procs: Iterable[Procedure],
+    w: Words,
+    region: Region | None = None,
 ) -> list[str]:
     sources = list(sources)
     lines = ["", "## " + w.text("heading.sources")] if sources else []
@@ -206,7 +210,7 @@ def _footer(
         "",
         escape(w.review(procs)),
         "",
-        f"*{w.text('disclaimer')} {w.text('emergency')}*",
+        f"*{w.text('disclaimer')} {w.emergency(region)}*",
     ]
     return lines
 
@@ -253,7 +257,7 @@ def render_answer(view: AnswerView, out: TextIO, w: Words) -> None:
             lines += [w.text("answer.more", command=f"`{card.more}`"), ""]
     for source in view.sources:
         lines.append(f"[^{citations.numbers[source.id]}]: {escape(source_line(source, w))}")
-    lines += ["", f"*{escape(w.text('disclaimer'))} {escape(w.text('emergency'))}*"]
+    lines += ["", f"*{escape(w.text('disclaimer'))} {escape(w.emergency(view.region))}*"]
     out.write("\n".join(lines) + "\n")
 
 

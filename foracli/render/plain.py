@@ -13,7 +13,7 @@ from foracli.content import Words
 from foracli.core.about import About
 from foracli.core.decide import Decision
 from foracli.core.layout import Laid
-from foracli.core.model import SECTIONS_BY_KEY, Procedure, Source, end_sentence
+from foracli.core.model import SECTIONS_BY_KEY, Procedure, Region, Source, end_sentence
 from foracli.core.query import (
     AnswerView,
     ComparisonView,
@@ -68,7 +68,7 @@ def render_explanation(view: Explanation, out: TextIO, w: Words) -> None:
             ]
     if view.brief:
         lines += ["", w.text("brief.more", id=proc.id)]
-    lines += _footer(view.sources, citations, [proc], w)
+    lines += _footer(view.sources, citations, [proc], w, view.region)
     out.write("\n".join(lines) + "\n")
 
 
@@ -131,7 +131,7 @@ def render_comparison(view: ComparisonView, out: TextIO, w: Words) -> None:
             for source in view.row_sources(row):
                 number = citations.numbers[source.id]
                 lines.append(f"- {row_label(row, w)}: [{number}] {w.evidence_summary(source)}")
-    lines += _footer(view.sources, citations, view.procedures, w)
+    lines += _footer(view.sources, citations, view.procedures, w, view.region)
     out.write("\n".join(lines) + "\n")
 
 
@@ -141,11 +141,15 @@ def render_sources(view: SourceList, out: TextIO, w: Words) -> None:
 
 
 def _footer(
-    sources: Iterable[Source], citations: Citations, procs: Iterable[Procedure], w: Words
+    sources: Iterable[Source],
+    citations: Citations,
+    procs: Iterable[Procedure],
+    w: Words,
+    region: Region | None = None,
 ) -> list[str]:
     cited = [f"[{citations.numbers[s.id]}] {source_line(s, w)}" for s in sources]
     lines = ["", w.text("heading.sources"), *cited] if cited else []
-    lines += ["", w.review(procs), w.text("disclaimer"), w.text("emergency")]
+    lines += ["", w.review(procs), w.text("disclaimer"), w.emergency(region)]
     return lines
 
 
@@ -194,7 +198,7 @@ def render_answer(view: AnswerView, out: TextIO, w: Words) -> None:
         lines.append(w.text("heading.sources"))
         lines += [f"[{citations.numbers[s.id]}] {source_line(s, w)}" for s in view.sources]
         lines.append("")
-    lines += [w.text("disclaimer"), w.text("emergency")]
+    lines += [w.text("disclaimer"), w.emergency(view.region)]
     out.write("\n".join(lines) + "\n")
 
 

@@ -228,7 +228,9 @@ def render_decision(view: Decision, console: Console, w: Words, *, ascii_only: b
     parts.append(
         _shared._panel(RICH, Group(*body_parts), w.text("decide.heading.ready"), "magenta")
     )
-    parts += _shared._footer(RICH, view.grid.sources, citations, view.options, w)
+    parts += _shared._footer(
+        RICH, view.grid.sources, citations, view.options, w, region=view.grid.region
+    )
     parts += [
         Text(w.text("about.footer"), style="dim"),
         Text(w.text("decide.private"), style="dim"),
@@ -241,7 +243,7 @@ def render_about(view: About, console: Console, w: Words) -> None:
     parts: list[RenderableType] = []
     for heading, text in decision.about_parts(view, w):
         parts += [Text(heading, style="bold"), Text(text), Text("")]
-    parts.append(Text(f"{w.text('disclaimer')} {w.text('emergency')}", style="bold yellow"))
+    parts.append(Text(f"{w.text('disclaimer')} {w.emergency()}", style="bold yellow"))
     console.print(_shared._panel(RICH, Group(*parts), w.text("about.title"), "cyan"))
 
 

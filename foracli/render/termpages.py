@@ -12,7 +12,7 @@ string, so `[bold]` or `:pill:` in the data print literally.
 from __future__ import annotations
 
 from foracli.content import Words, format_number
-from foracli.core.model import SECTIONS_BY_KEY, Procedure, Source, end_sentence
+from foracli.core.model import SECTIONS_BY_KEY, Procedure, Region, Source, end_sentence
 from foracli.core.query import (
     AnswerView,
     ComparisonView,
@@ -178,7 +178,7 @@ def explanation_parts(
         parts.append(_panel(k, body, w.section_title(section.key, proc.approach), style))
         if section.key == "key-points" and view.glance:
             parts.append(_panel(k, _figures(k, view, w), w.text("heading.figures"), "cyan"))
-    parts += _footer(k, view.sources, citations, [proc], w, links=links)
+    parts += _footer(k, view.sources, citations, [proc], w, links=links, region=view.region)
     return parts
 
 
@@ -384,7 +384,9 @@ def comparison_parts(
         parts.append(_panel(k, _bullets(k, items), w.text("heading.studies-found"), "yellow"))
     if view.evidence:
         parts.append(_evidence_table(k, view, citations, w))
-    parts += _footer(k, view.sources, citations, view.procedures, w, links=links)
+    parts += _footer(
+        k, view.sources, citations, view.procedures, w, links=links, region=view.region
+    )
     return parts
 
 
@@ -448,12 +450,13 @@ def _footer(
     w: Words,
     *,
     links: bool = False,
+    region: Region | None = None,
 ) -> list[Renderable]:
     parts: list[Renderable] = []
     if sources:
         parts.append(_sources_panel(k, sources, citations, w, links=links))
     parts.append(k.Text(w.review(procs), style="dim"))
-    parts.append(k.Text(f"{w.text('disclaimer')} {w.text('emergency')}", style="bold yellow"))
+    parts.append(k.Text(f"{w.text('disclaimer')} {w.emergency(region)}", style="bold yellow"))
     return parts
 
 
@@ -549,5 +552,5 @@ def answer_parts(k: Kit, view: AnswerView, w: Words) -> list[Renderable]:
         )
     if view.sources:
         parts.append(_sources_panel(k, view.sources, citations, w))
-    parts.append(k.Text(f"{w.text('disclaimer')} {w.text('emergency')}", style="bold yellow"))
+    parts.append(k.Text(f"{w.text('disclaimer')} {w.emergency(view.region)}", style="bold yellow"))
     return parts
