@@ -72,7 +72,14 @@ def imported(argv: list[str], cache: Path) -> set[str]:
 
 @pytest.mark.parametrize(
     "argv",
-    [["explain"], ["compare", "open", "endoscopic"], ["list"], ["sources"], ["glossary"]],
+    [
+        ["explain"],
+        ["compare", "open", "endoscopic"],
+        ["list"],
+        ["sources"],
+        ["glossary"],
+        ["ask", "how", "long", "off", "work"],
+    ],
     ids=" ".join,
 )
 def test_a_first_piped_run_keeps_slow_modules_off_its_path(argv: list[str], kb_cache: Path):

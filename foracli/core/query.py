@@ -473,7 +473,7 @@ def _uses(kb: KnowledgeBase, terms: Sequence[Term]) -> dict[str, tuple[tuple[str
     for proc in kb.procedures.values():
         for section in proc.sections:
             text = "\n".join(p.text for p in section.points).lower()
-            for word in needed.intersection(re.findall(r"\w+", text)):
+            for word in needed.intersection(_words(text)):
                 holding[word].add(len(texts))
             places.append((proc.id, section.key))
             texts.append(text)
@@ -495,6 +495,15 @@ def _uses(kb: KnowledgeBase, terms: Sequence[Term]) -> dict[str, tuple[tuple[str
                 found.update(i for i in maybe - found if _whole_word(texts[i], name))
         used[key] = tuple(places[i] for i in sorted(found))
     return used
+
+
+# Every ASCII character that is not a word character (\w), as a space.
+_NOT_WORD = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or c == 95)})
+
+
+def _words(text: str) -> list[str]:
+    r"""`re.findall(r"\w+", text)`, twice as fast for ASCII text (most pages)."""
+    return text.translate(_NOT_WORD).split() if text.isascii() else re.findall(r"\w+", text)
 
 
 def _whole_word(text: str, name: str) -> bool:

@@ -147,7 +147,8 @@ class Synonyms:
         """The knowledge base's synonym groups, and each glossary term with its aliases."""
         raw: list[Sequence[str]] = list(kb.asking.synonyms)
         raw += [(t.term, *t.aliases) for t in kb.glossary.values() if t.aliases]
-        groups = tuple(tuple(tuple(words_of(p)) for p in group if words_of(p)) for group in raw)
+        split = [[tuple(words_of(p)) for p in group] for group in raw]
+        groups = tuple(tuple(words for words in group if words) for group in split)
         return cls(groups)
 
     def expand(self, words: Sequence[str]) -> list[tuple[tuple[str, ...], list[str]]]:
