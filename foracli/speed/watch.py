@@ -50,6 +50,7 @@ IDLE_SECONDS = 900.0
 CHECK_SECONDS = 2  # how often an idle watcher checks its socket is still there
 ASK_TIMEOUT = 1.0  # a stopped or stuck watcher must not stall a run for longer
 READY_TIMEOUT = 3.0
+RESTART_SECONDS = 0.2  # how often a run waiting on a busy lock tries to start its own
 # Filesystems where every change goes through this kernel, so inotify sees it.
 # Network and FUSE filesystems can change behind its back: those use stat calls.
 LOCAL_FILESYSTEMS = frozenset(
@@ -224,13 +225,21 @@ def ensure(directory: str, trees: Sequence[str], files: Sequence[str]) -> tuple[
         return None  # it could not watch (no inotify, too few watches, a mount inside)
     import time
 
-    # Another run is starting the same watcher: give it a moment.
-    deadline = time.monotonic() + READY_TIMEOUT
+    # Another run is starting the same watcher, or the one holding the lock is on its
+    # way out (it stopped vouching: a folder was renamed or a link retargeted): give it
+    # a moment, and once it has gone, start ours.
+    now = time.monotonic()
+    deadline, retry = now + READY_TIMEOUT, now + RESTART_SECONDS
     while time.monotonic() < deadline:
         time.sleep(0.01)
         answer = ask(path, request)
         if answer is not None:
             return path, answer
+        if time.monotonic() >= retry:
+            retry = time.monotonic() + RESTART_SECONDS
+            if _start(directory, path, trees, files) == b"ok":
+                answer = ask(path, request)
+                return (path, answer) if answer is not None else None
     return None
 
 
